@@ -1,0 +1,71 @@
+#include "core/log/redact.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+namespace ralph::log {
+
+namespace {
+std::mutex g_mutex;
+std::vector<std::string>& secrets() {
+  static std::vector<std::string> s;
+  return s;
+}
+
+constexpr std::string_view k_mask = "[REDACTED]";
+
+bool is_key_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+}
+
+void replace_all(std::string& text, std::string_view needle) {
+  if (needle.empty()) return;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + k_mask.size()))
+    text.replace(pos, needle.size(), k_mask);
+}
+
+// Masks the token that follows each occurrence of `prefix` (case-insensitive).
+void mask_after(std::string& text, std::string_view prefix, bool include_prefix) {
+  auto lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::size_t pos = 0;
+  std::string out;
+  std::size_t copied = 0;
+  while ((pos = lower.find(prefix, pos)) != std::string::npos) {
+    auto start = include_prefix ? pos : pos + prefix.size();
+    auto end = pos + prefix.size();
+    while (end < text.size() && is_key_char(text[end])) ++end;
+    if (end - (pos + prefix.size()) >= 8) {
+      out.append(text, copied, start - copied);
+      out.append(k_mask);
+      copied = end;
+    }
+    pos = end;
+  }
+  out.append(text, copied, std::string::npos);
+  text = std::move(out);
+}
+} // namespace
+
+void register_secret(std::string_view secret) {
+  if (secret.size() < 8) return;
+  std::lock_guard lock(g_mutex);
+  if (std::find(secrets().begin(), secrets().end(), secret) == secrets().end())
+    secrets().emplace_back(secret);
+}
+
+std::string redact(std::string_view text) {
+  std::string out(text);
+  {
+    std::lock_guard lock(g_mutex);
+    for (const auto& s : secrets()) replace_all(out, s);
+  }
+  mask_after(out, "sk-", true);
+  mask_after(out, "bearer ", false);
+  mask_after(out, "x-api-key: ", false);
+  mask_after(out, "x-goog-api-key: ", false);
+  return out;
+}
+
+} // namespace ralph::log

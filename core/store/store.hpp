@@ -1,0 +1,169 @@
+#pragma once
+// The Store is the single source of truth: tasks, their iterations, events.
+// SQLite and PostgreSQL implement the same contract, pinned by the contract
+// test suite (tests/integration/store_contract.cpp). Every call is one
+// transaction and is safe to call from several threads.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/domain/stop_reason.hpp"
+#include "core/domain/task.hpp"
+#include "core/domain/usage.hpp"
+#include "core/util/expected.hpp"
+
+namespace ralph::clock { class Clock; }
+
+namespace ralph::store {
+
+enum class Failure {
+  not_found,
+  conflict,    // the task is not in a state that allows this (e.g. claim of a running task)
+  fenced,      // the lease epoch moved on: another owner holds the task; stop at once
+  unavailable, // cannot reach or lock the database; retry later
+  timeout,
+  corrupt,     // the database is damaged or not a ralph store
+  invalid,     // bad argument (e.g. an iteration number out of sequence)
+};
+std::string_view to_string(Failure f);
+
+struct Error {
+  Failure failure;
+  std::string message; // short, loggable, secret-free
+};
+template <typename T> using Result = util::Expected<T, Error>;
+
+using TaskId = std::int64_t;
+
+// A claim on a task. Every worker write is a compare-and-set on (task, epoch).
+struct Lease {
+  TaskId task = 0;
+  std::int64_t epoch = 0;
+  std::string owner;
+};
+
+struct Totals {
+  std::int64_t iterations = 0;
+  domain::Usage usage;
+  double cost_usd = 0;                 // sum of known costs
+  domain::CostSource cost_source = domain::CostSource::reported; // combine() over iterations
+  std::int64_t unpriced_iterations = 0; // iterations whose cost is unknown
+  std::int64_t runtime_ms = 0;          // sum of iteration durations
+};
+
+struct Task {
+  TaskId id = 0;
+  domain::TaskState state = domain::TaskState::queued;
+  std::optional<domain::StopReason> reason;
+  std::string error;
+  domain::TaskSpec spec;
+  Totals totals;
+  std::string model;                    // last model an iteration reported
+  std::string lease_owner;              // empty when not running
+  std::int64_t lease_epoch = 0;
+  std::int64_t lease_expires_at_ms = 0;
+  bool cancel_requested = false;
+  std::int64_t attempts = 0;            // claims
+  std::int64_t created_at_ms = 0;
+  std::int64_t started_at_ms = 0;       // first claim; 0 = never
+  std::int64_t finished_at_ms = 0;      // 0 = not finished
+};
+
+struct IterationRecord {
+  std::int64_t seq = 0;                 // 1, 2, 3, … per task, no gaps
+  std::int64_t lease_epoch = 0;         // filled by the store
+  std::int64_t started_at_ms = 0;
+  std::int64_t finished_at_ms = 0;
+  std::string outcome;                  // "ok" or an agents::FaultKind name
+  int exit_code = -1;
+  domain::Usage usage;
+  domain::Cost cost;
+  std::string model;
+  std::string session_id;
+  std::int64_t num_turns = 0;
+  bool promise_found = false;
+  std::optional<bool> gates_passed;     // empty when gates did not run
+  std::string excerpt;                  // the tail of the final text, bounded
+  std::string log_path;
+  std::string prompt_path;
+};
+
+struct Event {
+  std::int64_t id = 0;
+  TaskId task = 0;
+  std::int64_t at_ms = 0;
+  std::string type;                     // submitted, claimed, iteration, gate_failed, finished, …
+  std::string data;                     // JSON object text
+};
+
+struct TaskFilter {
+  std::optional<domain::TaskState> state;
+  std::optional<std::string> queue;
+  std::int64_t limit = 100;             // newest first
+};
+
+class Store {
+public:
+  virtual ~Store() = default;
+
+  // Creates or upgrades the schema. Idempotent.
+  virtual Result<void> migrate() = 0;
+
+  // Queues a task. Records a `submitted` event.
+  virtual Result<TaskId> submit(const domain::TaskSpec& spec) = 0;
+
+  // Claims one queued task by id (ralph run claims its own task). Bumps the
+  // epoch. conflict when the task is not queued.
+  virtual Result<Lease> claim(TaskId id, const std::string& owner, std::chrono::milliseconds ttl) = 0;
+
+  // Claims the best queued task of the given queues (priority, then age).
+  virtual Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues,
+                                                  const std::string& owner,
+                                                  std::chrono::milliseconds ttl) = 0;
+
+  // Extends the lease. Returns whether a cancel was requested. fenced when the
+  // lease is no longer held.
+  virtual Result<bool> renew(const Lease& lease, std::chrono::milliseconds ttl) = 0;
+
+  // Records one iteration and adds it to the task's totals, in one
+  // transaction. rec.seq must be the task's last seq + 1 (invalid otherwise).
+  virtual Result<void> record_iteration(const Lease& lease, const IterationRecord& rec) = 0;
+
+  // Ends the task with its reason; the state follows from it. Bumps the epoch.
+  virtual Result<void> finish(const Lease& lease, domain::StopReason reason, const std::string& error) = 0;
+
+  // Hands a running task back to the queue with its progress. Bumps the epoch.
+  virtual Result<void> release(const Lease& lease) = 0;
+
+  // Re-queues a stopped task with raised limits (ralph resume). conflict if
+  // the task is running or completed.
+  virtual Result<void> resume(TaskId id, const domain::Budget& new_budget) = 0;
+
+  // Requeues running tasks whose lease expired before now. Bumps epochs.
+  // Returns the ids taken back.
+  virtual Result<std::vector<TaskId>> expire_leases() = 0;
+
+  // A queued task is cancelled at once; a running one gets a cancel request
+  // that its owner sees on renew(). Returns the resulting state.
+  virtual Result<domain::TaskState> request_cancel(TaskId id) = 0;
+
+  virtual Result<std::optional<Task>> get_task(TaskId id) = 0;
+  virtual Result<std::vector<Task>> list_tasks(const TaskFilter& filter) = 0;
+  virtual Result<std::vector<IterationRecord>> iterations(TaskId id) = 0;
+
+  // Appends an event; `data` must be a JSON object.
+  virtual Result<void> append_event(TaskId id, std::string_view type, std::string_view data) = 0;
+  virtual Result<std::vector<Event>> events(TaskId id, std::int64_t after_id = 0) = 0;
+};
+
+// Opens a store by URL: "sqlite:///abs/path.db", "sqlite://relative.db", or a
+// bare path. The store file and its directory are created private (0600/0700).
+// Throws ConfigError on a malformed URL or an unsupported scheme; returns an
+// Error when the database cannot be opened (locked, corrupt, unwritable).
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const clock::Clock& clock);
+
+} // namespace ralph::store
