@@ -1,0 +1,116 @@
+#include "core/loop/loop_engine.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "core/clock/clock.hpp"
+#include "core/domain/budget.hpp"
+#include "core/log/redact.hpp"
+#include "core/loop/backoff.hpp"
+#include "core/loop/completion.hpp"
+#include "core/loop/gates.hpp"
+#include "core/loop/heartbeat.hpp"
+#include "core/loop/loop_state.hpp"
+#include "core/loop/prompt.hpp"
+#include "core/util/cancel.hpp"
+
+namespace ralph::loop {
+
+using domain::StopReason;
+using std::chrono::milliseconds;
+
+namespace {
+constexpr milliseconds k_lease_ttl{30'000};
+} // namespace
+
+
+
+std::optional<std::string> check_metering(const domain::TaskSpec& spec, const agents::Agent& agent) {
+  bool wants_metering = spec.budget.max_tokens || spec.budget.max_cost_usd;
+  if (!wants_metering || agent.reports_usage() || spec.allow_unmetered) return std::nullopt;
+  return "agent '" + spec.agent + "' cannot report token usage, so max_tokens/max_cost could never fire; " +
+         "configure usage reporting for it (agents." + spec.agent +
+         ".reports_usage = true for a command agent that prints usage lines), remove the token/cost budget, " +
+         "or pass --allow-unmetered to run with it unenforced";
+}
+
+LoopEngine::LoopEngine(LoopDeps deps, store::Lease lease, std::filesystem::path task_dir)
+    : m_deps(std::move(deps)), m_lease(std::move(lease)), m_task_dir(std::move(task_dir)) {}
+
+void LoopEngine::note(std::string_view kind, const std::string& message) {
+  if (m_deps.observer) m_deps.observer->on_note(kind, message);
+  std::string data = "{\"message\":\"";
+  for (char c : message) {
+    if (c == '"' || c == '\\') data += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) { data += ' '; continue; }
+    data += c;
+  }
+  data += "\"}";
+  (void)m_deps.store.append_event(m_lease.task, kind, data);
+}
+
+void LoopEngine::pause(milliseconds d, const util::CancelSource& cancel) {
+  // Short slices keep a cancel responsive without a clock that knows about it.
+  const milliseconds slice{200};
+  while (d.count() > 0 && !cancel.cancelled()) {
+    auto step = d < slice ? d : slice;
+    m_deps.clock.sleep_for(step);
+    d -= step;
+  }
+}
+
+void LoopEngine::checkpoint(State& st, const std::string& suffix) {
+  if (!m_deps.checkpoint || st.totals.iterations == 0) return;
+  std::string message = "ralph: task " + std::to_string(m_lease.task) + " iteration " +
+                        std::to_string(st.totals.iterations) + suffix;
+  auto r = m_deps.checkpoint(message);
+  if (!r) {
+    note("warning", "checkpoint failed: " + r.error());
+    return;
+  }
+  st.since_checkpoint = 0;
+  if (*r) note("checkpoint", message + " (" + **r + ")");
+}
+
+LoopOutcome LoopEngine::finish(State& st, LoopOutcome outcome) {
+  if (outcome.reason == StopReason::lost_lease) return outcome; // another owner: write nothing
+  checkpoint(st, " (" + std::string(domain::to_string(outcome.reason)) + ")");
+  auto r = m_deps.store.finish(m_lease, outcome.reason, log::redact(outcome.error));
+  if (!r && r.error().failure == store::Failure::fenced)
+    return {StopReason::lost_lease, "task was taken over by another owner"};
+  if (!r) return {StopReason::error, "cannot record the end of the task: " + r.error().message};
+  return outcome;
+}
+
+LoopOutcome LoopEngine::run(util::CancelSource& cancel) {
+  State st;
+  auto task = m_deps.store.get_task(m_lease.task);
+  if (!task || !*task) return {StopReason::error, "task " + std::to_string(m_lease.task) + " not found in the store"};
+  st.spec = (*task)->spec;
+  st.totals = (*task)->totals;
+  st.next_seq = st.totals.iterations + 1;
+  st.prior_runtime_ms = st.totals.runtime_ms;
+  st.session_start = m_deps.clock.steady_now();
+  st.detector = LoopDetector(st.spec.loop_detect_repeats);
+  std::error_code ec;
+  std::filesystem::create_directories(m_task_dir, ec);
+
+  Heartbeat heartbeat(m_deps.store, m_lease, k_lease_ttl, cancel);
+  return finish(st, run_loop(st, cancel));
+}
+
+LoopOutcome LoopEngine::run_loop(State& st, util::CancelSource& cancel) {
+  for (;;) {
+    if (cancel.cancelled()) {
+      auto why = cancel.reason();
+      if (why == "lost_lease") return {StopReason::lost_lease, "lease lost"};
+      return {StopReason::cancelled, why == "interrupted" ? "interrupted" : "cancel requested"};
+    }
+    if (auto reason = domain::check_before_iteration(st.spec.budget, st.spent(m_deps.clock)))
+      return {*reason, {}};
+    if (auto outcome = run_one(st, cancel)) return *outcome;
+    if (st.spec.cooldown.count() > 0) pause(st.spec.cooldown, cancel);
+  }
+}
+
+} // namespace ralph::loop

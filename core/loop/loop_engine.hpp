@@ -1,0 +1,84 @@
+#pragma once
+// The iteration engine: one task, run until it completes or a budget, a fault
+// policy, a cancel or a lost lease stops it. `ralph run` and ralphd's worker
+// slots both drive this class. It depends only on interfaces.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "agents/agent.hpp"
+#include "core/domain/stop_reason.hpp"
+#include "core/domain/task.hpp"
+#include "core/store/store.hpp"
+#include "core/util/expected.hpp"
+
+namespace ralph::clock { class Clock; }
+namespace ralph::proc { class ProcessRunner; }
+namespace ralph::util { class CancelSource; }
+
+namespace ralph::loop {
+
+// Commits the workdir; returns the commit id, nothing when there was nothing
+// to commit, or an error message. Empty function: checkpoints are off.
+using CheckpointFn = std::function<util::Expected<std::optional<std::string>, std::string>(const std::string& message)>;
+
+// What the engine tells the outside world while it runs (progress line,
+// metrics). Every method has a no-op default.
+class Observer {
+public:
+  virtual ~Observer() = default;
+  virtual void on_iteration_start(std::int64_t /*seq*/) {}
+  // Live usage of the running iteration, added to the task's totals so far.
+  virtual void on_live(std::int64_t /*seq*/, const domain::Usage& /*task_usage*/, double /*task_cost_usd*/) {}
+  virtual void on_text(std::string_view /*text*/) {}
+  virtual void on_iteration_end(const store::IterationRecord& /*rec*/, const store::Totals& /*totals*/) {}
+  // Notable happenings: "backoff", "limit_wait", "gate_failed", "checkpoint", "warning".
+  virtual void on_note(std::string_view /*kind*/, std::string_view /*message*/) {}
+};
+
+struct LoopDeps {
+  store::Store& store;
+  agents::Agent& agent;
+  clock::Clock& clock;
+  proc::ProcessRunner& runner; // gates
+  CheckpointFn checkpoint;
+  Observer* observer = nullptr;
+};
+
+struct LoopOutcome {
+  domain::StopReason reason = domain::StopReason::error;
+  std::string error; // why, for `error` and fault stops
+};
+
+class LoopEngine {
+public:
+  // `task_dir` receives per-iteration prompts and logs. The lease must be held.
+  LoopEngine(LoopDeps deps, store::Lease lease, std::filesystem::path task_dir);
+
+  // Runs to the end and records the stop in the store (unless the lease was
+  // lost, when nothing more may be written). `cancel` stops the loop and its
+  // running agent; its reason "interrupted" is kept in the outcome error.
+  LoopOutcome run(util::CancelSource& cancel);
+
+private:
+  struct State;
+  LoopOutcome run_loop(State& st, util::CancelSource& cancel);
+  std::optional<LoopOutcome> run_one(State& st, util::CancelSource& cancel);
+  LoopOutcome finish(State& st, LoopOutcome outcome);
+  void pause(std::chrono::milliseconds d, const util::CancelSource& cancel);
+  void note(std::string_view kind, const std::string& message);
+  void checkpoint(State& st, const std::string& suffix);
+
+  LoopDeps m_deps;
+  store::Lease m_lease;
+  std::filesystem::path m_task_dir;
+};
+
+// Refuses token/cost budgets on an agent that cannot report usage, unless
+// the spec allows it. Returns the message of the configuration error.
+std::optional<std::string> check_metering(const domain::TaskSpec& spec, const agents::Agent& agent);
+
+} // namespace ralph::loop
