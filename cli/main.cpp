@@ -1,1 +1,62 @@
-int main() { return 0; }
+// ralph: the command line. Thin: parsing and dispatch; the work is in core/.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "core/domain/stop_reason.hpp"
+#include "core/log/redact.hpp"
+#include "core/util/error.hpp"
+
+namespace {
+
+constexpr const char* k_exit_codes = R"(
+Exit codes:
+  0    completed
+  1    internal error (store unreachable, lost lease, unexpected failure)
+  2    usage or configuration error
+  3    budget exhausted (max_iterations, max_runtime, max_tokens, max_cost)
+  4    agent failure (consecutive_failures, loop_detected)
+  5    cancelled
+  130  interrupted (SIGINT/SIGTERM)
+See ralph(1), config.toml(5).)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+  using namespace ralph;
+  CLI::App app{"ralph: run AI coding agents in a loop until the work is done, within budgets"};
+  app.footer(k_exit_codes);
+  app.set_version_flag("-V,--version", std::string("ralph ") + RALPH_VERSION +
+                                           "\nstores: sqlite\nagents: claude codex gemini command anthropic openai");
+  app.require_subcommand(1);
+
+  cli::GlobalOptions global;
+  app.add_option("-c,--config", global.config_file, "configuration file, on top of the standard ones")
+      ->envname("RALPH_CONFIG");
+  app.add_option("--state-dir", global.state_dir, "state directory (store, logs)");
+  app.add_option("--set", global.sets, "override a config key: --set loop.max_cost=5 (repeatable)");
+  app.add_flag("-v,--verbose", global.verbosity, "more output (repeatable)");
+
+  int exit_code = 0;
+  cli::add_run_command(app, global, exit_code);
+  cli::add_status_commands(app, global, exit_code);
+  cli::add_init_command(app, global, exit_code);
+  cli::add_config_command(app, global, exit_code);
+  cli::add_agents_command(app, global, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : domain::exit_code::usage;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "ralph: %s\n", log::redact(e.what()).c_str());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ralph: internal error: %s\n", log::redact(e.what()).c_str());
+    return domain::exit_code::internal_error;
+  }
+  return exit_code;
+}

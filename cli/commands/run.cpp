@@ -1,0 +1,114 @@
+// ralph run: one loop in the foreground, recorded in the store like any task.
+#include <cstdio>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "agents/agent.hpp"
+#include "cli/commands/commands.hpp"
+#include "cli/commands/task_flags.hpp"
+#include "cli/context.hpp"
+#include "cli/output.hpp"
+#include "cli/progress.hpp"
+#include "cli/signals.hpp"
+#include "cli/task_setup.hpp"
+#include "core/clock/clock.hpp"
+#include "core/git/checkpointer.hpp"
+#include "core/loop/loop_engine.hpp"
+#include "core/proc/process.hpp"
+#include "core/util/error.hpp"
+
+namespace ralph::cli {
+
+namespace {
+
+struct RunOptions {
+  TaskFlags task;
+  bool json = false;
+  bool quiet = false;
+};
+
+std::string owner_name() {
+  char host[256] = "localhost";
+  ::gethostname(host, sizeof host - 1);
+  return std::string("run:") + host + ":" + std::to_string(::getpid());
+}
+
+loop::CheckpointFn make_checkpoint(const domain::TaskSpec& spec, proc::ProcessRunner& runner) {
+  if (!spec.git) return {};
+  git::Checkpointer git(runner);
+  if (!git.is_repository(spec.workdir)) return {};
+  return [&runner, workdir = spec.workdir](const std::string& message) -> util::Expected<std::optional<std::string>, std::string> {
+    git::Checkpointer g(runner);
+    auto r = g.commit_checkpoint(workdir, message);
+    if (!r) return util::unexpected(r.error().message);
+    return *r;
+  };
+}
+
+int run_loop(const GlobalOptions& global, const RunOptions& opts) {
+  std::filesystem::path workdir = opts.task.workdir.empty() ? std::filesystem::current_path()
+                                                            : std::filesystem::path(opts.task.workdir);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(workdir, ec))
+    throw UsageError("workdir '" + workdir.string() + "' does not exist or is not a directory");
+  auto ctx = load_context(global, opts.task.to_flag_values(), workdir);
+  for (const auto& w : ctx.config.warnings) std::fprintf(stderr, "ralph: warning: %s\n", w.c_str());
+
+  auto spec = spec_from_config(ctx.config, workdir);
+  auto settings = agent_settings(ctx.config, spec.agent);
+  auto prices = price_table(ctx.config);
+  proc::PosixProcessRunner runner;
+  auto agent = agents::make_agent(spec.agent, settings, agents::AgentContext{runner, prices});
+  if (!agent) throw ConfigError("agent '" + spec.agent + "' has an unsupported kind '" + settings.kind + "'");
+  check_runnable(spec, settings, *agent);
+
+  clock::SystemClock clock;
+  auto store = open_store(ctx, clock);
+  auto id = store->submit(spec);
+  if (!id) throw Error("cannot record the task: " + id.error().message);
+  auto lease = store->claim(*id, owner_name(), std::chrono::seconds(30));
+  if (!lease) throw Error("cannot start task " + std::to_string(*id) + ": " + lease.error().message);
+
+  util::CancelSource cancel;
+  SignalWatcher signals(cancel);
+  ProgressView view(spec, *id, stderr_is_tty(), opts.quiet, use_color());
+  if (!opts.quiet)
+    std::fprintf(stderr, "ralph: task %lld: agent %s%s in %s\n", static_cast<long long>(*id), spec.agent.c_str(),
+                 spec.model.empty() ? "" : (" (" + spec.model + ")").c_str(), spec.workdir.c_str());
+
+  loop::LoopDeps deps{*store, *agent, clock, runner, make_checkpoint(spec, runner), &view};
+  loop::LoopEngine engine(deps, *lease, ctx.state_dir / "tasks" / std::to_string(*id));
+  auto outcome = engine.run(cancel);
+  view.clear_line();
+
+  auto task = store->get_task(*id);
+  if (task && *task) {
+    if (opts.json) std::printf("%s\n", task_json(**task, true).c_str());
+    if (!opts.quiet) {
+      const auto& t = **task;
+      std::fprintf(stderr, "ralph: task %lld %s after %lld iteration%s · %s tokens · %s · %s\n",
+                   static_cast<long long>(t.id), std::string(domain::to_string(outcome.reason)).c_str(),
+                   static_cast<long long>(t.totals.iterations), t.totals.iterations == 1 ? "" : "s",
+                   format_count(t.totals.usage.total()).c_str(), format_cost(t.totals).c_str(),
+                   format_seconds(static_cast<double>(t.totals.runtime_ms) / 1000.0).c_str());
+    }
+  }
+  if (!outcome.error.empty() && outcome.reason != domain::StopReason::completed && outcome.error != "interrupted")
+    std::fprintf(stderr, "ralph: %s\n", outcome.error.c_str());
+  if (signals.interrupted()) return domain::exit_code::interrupted;
+  return domain::exit_code_for(outcome.reason);
+}
+
+} // namespace
+
+void add_run_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  auto opts = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "Run a loop in the foreground until it completes or a budget runs out");
+  opts->task.add_to(*cmd);
+  cmd->add_flag("--json", opts->json, "print the final task status as JSON on stdout");
+  cmd->add_flag("-q,--quiet", opts->quiet, "print nothing but errors (and --json)");
+  cmd->callback([&global, &exit_code, opts] { exit_code = run_loop(global, *opts); });
+}
+
+} // namespace ralph::cli

@@ -1,0 +1,109 @@
+// ralph status / ralph list: read the store.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/output.hpp"
+#include "core/clock/clock.hpp"
+#include "core/util/error.hpp"
+
+namespace ralph::cli {
+
+namespace {
+
+struct StatusOptions {
+  std::string task;
+  bool json = false;
+  bool iterations = false;
+};
+
+struct ListOptions {
+  std::string state;
+  std::string queue;
+  std::int64_t limit = 50;
+  bool json = false;
+};
+
+int show_status(const GlobalOptions& global, const StatusOptions& opts) {
+  auto ctx = load_context(global, {});
+  clock::SystemClock clock;
+  auto store = open_store(ctx, clock);
+  store::Task task;
+  if (opts.task.empty()) {
+    auto latest = store->list_tasks(store::TaskFilter{std::nullopt, std::nullopt, 1});
+    if (!latest) throw Error("cannot read the store: " + latest.error().message);
+    if (latest->empty()) {
+      if (opts.json) std::printf("null\n");
+      else std::fprintf(stderr, "ralph: no tasks yet\n");
+      return 0;
+    }
+    task = latest->front();
+  } else {
+    auto id = parse_task_id(opts.task);
+    auto found = store->get_task(id);
+    if (!found) throw Error("cannot read the store: " + found.error().message);
+    if (!*found) {
+      std::fprintf(stderr, "ralph: no task %lld\n", static_cast<long long>(id));
+      return domain::exit_code::usage;
+    }
+    task = **found;
+  }
+  std::vector<store::IterationRecord> its;
+  if (opts.iterations) {
+    auto r = store->iterations(task.id);
+    if (!r) throw Error("cannot read the store: " + r.error().message);
+    its = std::move(*r);
+  }
+  if (opts.json) {
+    auto text = opts.iterations ? task_with_iterations_json(task, its) : task_json(task, true);
+    std::printf("%s\n", text.c_str());
+  } else {
+    std::printf("%s", task_text(task).c_str());
+    if (opts.iterations) std::printf("%s", iterations_text(its).c_str());
+  }
+  return 0;
+}
+
+int list_tasks(const GlobalOptions& global, const ListOptions& opts) {
+  store::TaskFilter filter;
+  if (!opts.state.empty()) {
+    filter.state = domain::parse_task_state(opts.state);
+    if (!filter.state)
+      throw UsageError("unknown state '" + opts.state +
+                       "' (expected queued, running, completed, stopped, failed or cancelled)");
+  }
+  if (!opts.queue.empty()) filter.queue = opts.queue;
+  filter.limit = opts.limit;
+  auto ctx = load_context(global, {});
+  clock::SystemClock clock;
+  auto store = open_store(ctx, clock);
+  auto tasks = store->list_tasks(filter);
+  if (!tasks) throw Error("cannot read the store: " + tasks.error().message);
+  if (opts.json) std::printf("%s\n", tasks_json(*tasks).c_str());
+  else std::printf("%s", tasks_table(*tasks).c_str());
+  return 0;
+}
+
+} // namespace
+
+void add_status_commands(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  auto st = std::make_shared<StatusOptions>();
+  auto* status = app.add_subcommand("status", "Show a task (default: the most recent one)");
+  status->add_option("task", st->task, "task id");
+  status->add_flag("--json", st->json, "print JSON");
+  status->add_flag("--iterations", st->iterations, "include per-iteration detail");
+  status->callback([&global, &exit_code, st] { exit_code = show_status(global, *st); });
+
+  auto ls = std::make_shared<ListOptions>();
+  auto* list = app.add_subcommand("list", "List tasks, newest first");
+  list->alias("ps");
+  list->add_option("--state", ls->state, "only tasks in this state");
+  list->add_option("--queue", ls->queue, "only tasks of this queue");
+  list->add_option("-n,--limit", ls->limit, "at most this many tasks (default 50)")->check(CLI::PositiveNumber);
+  list->add_flag("--json", ls->json, "print JSON");
+  list->callback([&global, &exit_code, ls] { exit_code = list_tasks(global, *ls); });
+}
+
+} // namespace ralph::cli

@@ -1,0 +1,81 @@
+#include "cli/commands/task_flags.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace ralph::cli {
+
+namespace {
+std::string toml_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') { out += "\\n"; continue; }
+    out += c;
+  }
+  return out + "\"";
+}
+} // namespace
+
+void TaskFlags::add_to(CLI::App& cmd) {
+  m_opts = {
+      {"loop.prompt_file", "-P,--prompt-file", ""},
+      {"loop.prompt", "-p,--prompt", ""},
+      {"loop.agent", "-a,--agent", ""},
+      {"loop.model", "-m,--model", ""},
+      {"loop.max_iterations", "--max-iterations", ""},
+      {"loop.max_runtime", "--max-runtime", ""},
+      {"loop.max_tokens", "--max-tokens", ""},
+      {"loop.max_cost", "--max-cost", ""},
+      {"loop.iteration_timeout", "--iteration-timeout", ""},
+      {"loop.inactivity_timeout", "--inactivity-timeout", ""},
+      {"loop.completion_promise", "--completion-promise", ""},
+      {"loop.cooldown", "--cooldown", ""},
+      {"loop.max_consecutive_failures", "--max-consecutive-failures", ""},
+      {"git.checkpoint_interval", "--checkpoint-interval", ""},
+  };
+  const char* help[] = {
+      "prompt file, re-read every iteration (default PROMPT.md)",
+      "prompt text, instead of a prompt file",
+      "agent: claude, codex, gemini, command, anthropic, openai, or an [agents.NAME] table",
+      "model id passed to the agent",
+      "stop after N iterations (0: unlimited)",
+      "stop after this long, e.g. 90s, 30m, 4h (0: unlimited)",
+      "stop when this many tokens are used (0: unlimited)",
+      "stop when this much USD is spent (0: unlimited)",
+      "hard deadline of one iteration, e.g. 30m",
+      "stop an agent that prints nothing for this long, e.g. 10m",
+      "text the agent prints on a line of its own when done (default LOOP_COMPLETE)",
+      "pause between iterations, e.g. 5s",
+      "stop after N agent failures in a row",
+      "git commit every N iterations (0: only at the end)",
+  };
+  std::vector<CLI::Option*> added;
+  for (std::size_t i = 0; i < m_opts.size(); ++i) added.push_back(cmd.add_option(m_opts[i].flag, m_opts[i].text, help[i]));
+  added[0]->excludes(added[1]);
+  cmd.add_option("--gate", gates, "command that must pass before completion is accepted (repeatable)");
+  cmd.add_flag("--no-git", no_git, "no git checkpoints");
+  cmd.add_flag("--allow-unmetered", allow_unmetered,
+               "run token/cost budgets on an agent that cannot report usage (they will not fire)");
+  cmd.add_option("-C,--workdir", workdir, "directory the agent works in (default: the current directory)");
+}
+
+std::vector<FlagValue> TaskFlags::to_flag_values() const {
+  std::vector<FlagValue> out;
+  for (const auto& o : m_opts) {
+    if (o.text.empty()) continue;
+    auto name = o.flag.substr(o.flag.rfind(',') == std::string::npos ? 0 : o.flag.rfind(',') + 1);
+    out.push_back({o.key, o.text, name});
+  }
+  // -P names the prompt source outright, so prompt text from a file layer must not win.
+  if (!m_opts[0].text.empty() && m_opts[1].text.empty()) out.push_back({"loop.prompt", "", "--prompt-file"});
+  if (!gates.empty()) {
+    std::string list = "[";
+    for (std::size_t i = 0; i < gates.size(); ++i) list += (i ? ", " : "") + toml_string(gates[i]);
+    out.push_back({"loop.gates", list + "]", "--gate"});
+  }
+  if (no_git) out.push_back({"git.enabled", "false", "--no-git"});
+  if (allow_unmetered) out.push_back({"loop.allow_unmetered", "true", "--allow-unmetered"});
+  return out;
+}
+
+} // namespace ralph::cli
