@@ -31,7 +31,7 @@ packages=(
   libpqxx-dev libhiredis-dev libspdlog-dev libtomlplusplus-dev catch2
   nlohmann-json3-dev libsqlite3-dev libcpp-httplib-dev libsystemd-dev
   # servers and tools the tests start or drive
-  sqlite3 postgresql redis-server shellcheck procps curl python3
+  sqlite3 postgresql redis-server shellcheck procps curl python3 bc
 )
 
 missing=()

@@ -1,5 +1,6 @@
 // ralph run: one loop in the foreground, recorded in the store like any task.
 #include <cstdio>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -44,6 +45,16 @@ loop::CheckpointFn make_checkpoint(const domain::TaskSpec& spec, proc::ProcessRu
     if (!r) return util::unexpected(r.error().message);
     return *r;
   };
+}
+
+// With -vv: ralph's own CPU time and peak RSS, agents excluded (benchmarks use it).
+void report_resources(int verbosity) {
+  if (verbosity < 2) return;
+  rusage self{};
+  getrusage(RUSAGE_SELF, &self);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  std::fprintf(stderr, "ralph: resources: cpu_user_s=%.4f cpu_sys_s=%.4f max_rss_kb=%ld (ralph only, agents excluded)\n",
+               secs(self.ru_utime), secs(self.ru_stime), self.ru_maxrss);
 }
 
 int run_loop(const GlobalOptions& global, const RunOptions& opts) {
@@ -96,6 +107,7 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
   }
   if (!outcome.error.empty() && outcome.reason != domain::StopReason::completed && outcome.error != "interrupted")
     std::fprintf(stderr, "ralph: %s\n", outcome.error.c_str());
+  report_resources(global.verbosity);
   if (signals.interrupted()) return domain::exit_code::interrupted;
   return domain::exit_code_for(outcome.reason);
 }
