@@ -40,6 +40,7 @@ const KeyInfo* find_key(std::string_view key); // matches '*' segments
 struct Value {
   std::string text;   // canonical text form (strings unquoted; lists as TOML array)
   std::string origin;
+  std::vector<std::string> items; // string_list values
 };
 
 class Config {
@@ -86,6 +87,9 @@ std::map<std::string, std::string> process_environment();
 // Renders `ralph config show` lines; secrets masked. With origins:
 // "loop.max_cost = 5.0    # env RALPH_MAX_COST".
 std::string render(const Config& config, bool with_origin);
+
+// The example configuration generated from the key table (config.toml.example).
+std::string render_example();
 
 // Masks a secret for display: "sk-…abcd" -> "****" (never shows more than 4 chars).
 std::string mask_secret(std::string_view secret);

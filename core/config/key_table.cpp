@@ -1,0 +1,84 @@
+// The one table of configuration keys: types, defaults, legacy environment
+// names, secrecy and docs. config.toml.example and config.toml(5) follow it
+// (tests/unit/config checks both).
+#include "core/config/config.hpp"
+
+namespace ralph::config {
+
+const std::vector<KeyInfo>& key_table() {
+  using T = Type;
+  static const std::vector<KeyInfo> table = {
+      {"loop.agent", T::string, "\"claude\"", "RALPH_AGENT", false,
+       "agent: claude, codex, gemini, command, anthropic, openai, or a table under [agents]"},
+      {"loop.model", T::string, "\"\"", "", false, "model id passed to the agent; empty = the agent's default"},
+      {"loop.prompt_file", T::string, "\"PROMPT.md\"", "", false,
+       "prompt file, re-read every iteration (relative to the workdir)"},
+      {"loop.prompt", T::string, "\"\"", "", false, "prompt text used instead of prompt_file"},
+      {"loop.max_iterations", T::integer, "100", "RALPH_MAX_ITERATIONS", false, "stop after N iterations (0 = unlimited)"},
+      {"loop.max_runtime", T::duration, "\"4h\"", "RALPH_MAX_RUNTIME", false, "stop after this long (0 = unlimited)"},
+      {"loop.max_tokens", T::integer, "0", "RALPH_MAX_TOKENS", false,
+       "stop when this many tokens are used, checked while the agent streams (0 = unlimited)"},
+      {"loop.max_cost", T::number, "0.0", "RALPH_MAX_COST", false,
+       "stop when this much USD is spent, checked while the agent streams (0 = unlimited)"},
+      {"loop.iteration_timeout", T::duration, "\"30m\"", "", false, "hard deadline of one iteration (0 = none)"},
+      {"loop.inactivity_timeout", T::duration, "\"10m\"", "", false,
+       "stop an agent that prints nothing for this long (0 = never)"},
+      {"loop.kill_grace", T::duration, "\"5s\"", "", false, "time between SIGTERM and SIGKILL for the agent's process group"},
+      {"loop.completion_promise", T::string, "\"LOOP_COMPLETE\"", "", false,
+       "text the agent prints on a line of its own when the work is done"},
+      {"loop.gates", T::string_list, "[]", "", false, "shell commands that must all pass before completion is accepted"},
+      {"loop.max_consecutive_failures", T::integer, "5", "", false, "stop after N agent failures in a row"},
+      {"loop.loop_detect_repeats", T::integer, "3", "", false, "stop when the same output repeats N times in a row (0 = off)"},
+      {"loop.cooldown", T::duration, "\"0s\"", "", false, "pause between iterations"},
+      {"loop.backoff_base", T::duration, "\"2s\"", "", false, "first wait after a failure; doubles each time"},
+      {"loop.backoff_max", T::duration, "\"5m\"", "", false, "longest wait after a failure"},
+      {"loop.limit_wait_max", T::duration, "\"1h\"", "", false, "longest wait for a usage or rate limit to reset"},
+      {"loop.infra_retries", T::integer, "5", "", false, "infrastructure faults (network, 5xx) in a row before the loop errors out"},
+      {"loop.allow_unmetered", T::boolean, "false", "", false,
+       "allow max_tokens/max_cost on an agent that cannot report usage (they cannot fire)"},
+      {"git.enabled", T::boolean, "true", "", false, "commit checkpoints when the workdir is a git repository"},
+      {"git.checkpoint_interval", T::integer, "1", "", false, "commit every N iterations (0 = only at the end)"},
+      {"store.url", T::string, "\"\"", "", false, "store URL; empty = sqlite:///<state_dir>/ralph.db"},
+      {"paths.state_dir", T::string, "\"\"", "", false,
+       "state directory; empty = $XDG_STATE_HOME/ralph (/var/lib/ralph with RALPH_SYSTEM=1)"},
+      {"log.level", T::string, "\"warn\"", "", false, "log level: trace, debug, info, warn, error"},
+      {"agents.*.kind", T::string, "", "", false,
+       "claude, codex, gemini, command, anthropic or openai (default: the table name, when it names a kind)"},
+      {"agents.*.command", T::string_list, "", "", false, "program and leading arguments, e.g. [\"./agent.sh\"]"},
+      {"agents.*.args", T::string_list, "", "", false, "extra arguments"},
+      {"agents.*.env", T::string_list, "", "", false, "extra environment, as \"NAME=value\""},
+      {"agents.*.model", T::string, "", "", false, "default model for this agent"},
+      {"agents.*.base_url", T::string, "", "", false, "API endpoint of an HTTP agent"},
+      {"agents.*.api_key", T::string, "", "", true, "API key; prefer api_key_env"},
+      {"agents.*.api_key_env", T::string, "", "", false, "environment variable that holds the API key"},
+      {"agents.*.max_output_tokens", T::integer, "", "", false, "HTTP agents: max_tokens per request (default 8192)"},
+      {"agents.*.max_retries", T::integer, "", "", false, "HTTP agents: 429/5xx retries within an iteration (default 3)"},
+      {"agents.*.reports_usage", T::boolean, "", "", false, "command agent: prints {\"type\":\"usage\",...} lines"},
+      {"agents.*.permission_mode", T::string, "", "", false, "claude --permission-mode (default acceptEdits)"},
+      {"pricing.version", T::string, "\"\"", "", false, "label recorded for overridden prices"},
+      {"pricing.models.*.input", T::number, "", "", false, "USD per million uncached input tokens"},
+      {"pricing.models.*.output", T::number, "", "", false, "USD per million output tokens"},
+      {"pricing.models.*.cache_write", T::number, "", "", false, "USD per million cache-write tokens"},
+      {"pricing.models.*.cache_read", T::number, "", "", false, "USD per million cache-read tokens"},
+  };
+  return table;
+}
+
+namespace {
+// "agents.*.kind" matches "agents.my.bot.kind": the name may contain dots.
+bool matches(std::string_view pattern, std::string_view key) {
+  auto star = pattern.find('*');
+  if (star == std::string_view::npos) return pattern == key;
+  auto prefix = pattern.substr(0, star);
+  auto suffix = pattern.substr(star + 1);
+  return key.size() > prefix.size() + suffix.size() && key.starts_with(prefix) && key.ends_with(suffix);
+}
+} // namespace
+
+const KeyInfo* find_key(std::string_view key) {
+  for (const auto& k : key_table())
+    if (matches(k.key, key)) return &k;
+  return nullptr;
+}
+
+} // namespace ralph::config

@@ -1,0 +1,75 @@
+// `ralph config show` and config.toml.example.
+#include "core/config/config.hpp"
+#include "core/config/values.hpp"
+
+namespace ralph::config {
+
+namespace {
+
+std::string literal(const KeyInfo& info, const Value& v) {
+  switch (info.type) {
+  case Type::string:
+  case Type::duration: return quote(v.text);
+  case Type::string_list: return list_text(v.items);
+  default: return v.text;
+  }
+}
+
+} // namespace
+
+std::string mask_secret(std::string_view secret) {
+  if (secret.empty()) return "\"\"";
+  if (secret.size() >= 16) return "\"****" + std::string(secret.substr(secret.size() - 4)) + "\"";
+  return "\"****\"";
+}
+
+std::string render(const Config& config, bool with_origin) {
+  std::string out;
+  for (const auto& [key, value] : config.values()) {
+    const KeyInfo* info = find_key(key);
+    if (!info) continue;
+    std::string line = key + " = " + (info->secret ? mask_secret(value.text) : literal(*info, value));
+    if (with_origin) {
+      if (line.size() < 48) line.resize(48, ' ');
+      line += "  # " + value.origin;
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string render_example() {
+  std::string out =
+      "# ralph configuration: every key, its default, and what it does.\n"
+      "# Files, lowest precedence first: /etc/ralph/config.toml,\n"
+      "# $XDG_CONFIG_HOME/ralph/config.toml, ./ralph.toml, --config FILE (or $RALPH_CONFIG);\n"
+      "# then RALPH_<SECTION>_<KEY> environment variables, then flags. See config.toml(5).\n"
+      "# Generated from core/config/key_table.cpp; a test keeps them in step.\n";
+  std::string section;
+  for (const auto& k : key_table()) {
+    std::string key(k.key);
+    std::string sec = key.substr(0, key.find('.'));
+    bool dynamic = key.find('*') != std::string::npos;
+    std::string table = dynamic ? key.substr(0, key.rfind('.')) : sec;
+    std::string name = key.substr(key.rfind('.') + 1);
+    if (table != section) {
+      section = table;
+      out += "\n";
+      if (dynamic) {
+        std::string shown = table;
+        auto star = shown.find('*');
+        shown.replace(star, 1, sec == "agents" ? "NAME" : "\"MODEL\"");
+        out += "# [" + shown + "]  (one table per " + (sec == "agents" ? "agent" : "model") + ")\n";
+      } else {
+        out += "[" + table + "]\n";
+      }
+    }
+    out += (dynamic ? "# " : "") + name + " = " + (k.default_text.empty() ? "…" : std::string(k.default_text));
+    out += "    # " + std::string(k.doc);
+    if (!k.env.empty()) out += " (env " + std::string(k.env) + ")";
+    out += "\n";
+  }
+  return out;
+}
+
+} // namespace ralph::config
