@@ -29,8 +29,8 @@ git -C "$work" -c user.name=ralph -c user.email=ralph@localhost commit -qm "fizz
 
 echo "ralph quick start: running the loop in $work" >&2
 status=0
-"$root/build/release/cli/ralph" --state-dir "$work/.ralph-state" run --workdir "$work" || status=$?
+"$root/build/release/cli/ralph" --state-dir "$work.state" run --workdir "$work" || status=$?
 echo "ralph quick start: git log of the checkpoints:" >&2
 git -C "$work" log --oneline >&2
-echo "ralph quick start: status: $root/build/release/cli/ralph --state-dir $work/.ralph-state status --iterations" >&2
+echo "ralph quick start: status: $root/build/release/cli/ralph --state-dir $work.state status --iterations" >&2
 exit "$status"
