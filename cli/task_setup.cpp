@@ -38,6 +38,7 @@ domain::TaskSpec spec_from_config(const config::Config& cfg, const std::filesyst
   if (auto c = cfg.get_number("loop.max_cost"); c && *c > 0) s.budget.max_cost_usd = *c;
   if (auto d = cfg.get_duration("loop.iteration_timeout"); d && d->count() > 0) s.iteration_timeout = *d;
   if (auto d = cfg.get_duration("loop.inactivity_timeout"); d && d->count() > 0) s.inactivity_timeout = *d;
+  s.kill_grace = cfg.get_duration("loop.kill_grace").value_or(s.kill_grace);
   s.completion_promise = cfg.get_string("loop.completion_promise");
   s.gates = cfg.get_list("loop.gates");
   s.checkpoint_interval = cfg.get_int("git.checkpoint_interval").value_or(1);

@@ -22,6 +22,7 @@ struct TaskSpec {
   Budget budget;
   std::optional<std::chrono::milliseconds> iteration_timeout;
   std::optional<std::chrono::milliseconds> inactivity_timeout;
+  std::chrono::milliseconds kill_grace{5000};  // SIGTERM -> SIGKILL for the agent's group
   std::string completion_promise = "LOOP_COMPLETE";
   std::vector<std::string> gates;         // shell commands; all must pass for "complete"
   std::int64_t checkpoint_interval = 1;   // git commit every N iterations (0: only at the end)

@@ -116,6 +116,7 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
   req.model = st.spec.model;
   req.deadline = deadline;
   req.inactivity_timeout = st.spec.inactivity_timeout;
+  req.kill_grace = st.spec.kill_grace;
   req.log_path = m_task_dir / seq_name("iter-", seq, ".log");
   req.task_id = std::to_string(m_lease.task);
   req.iteration = seq;
