@@ -173,8 +173,14 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
     st.consecutive_failures = 0;
     st.infra_streak = 0;
     if (rec.promise_found) {
+      // Gates get a fresh iteration timeout, bounded by the runtime left.
+      std::optional<std::chrono::steady_clock::time_point> gate_deadline;
+      auto now = m_deps.clock.steady_now();
+      if (st.spec.iteration_timeout) gate_deadline = now + *st.spec.iteration_timeout;
+      if (auto left = domain::remaining_runtime(st.spec.budget, st.spent(m_deps.clock)))
+        if (!gate_deadline || now + *left < *gate_deadline) gate_deadline = now + *left;
       auto gates = run_gates(m_deps.runner, st.spec.gates, st.spec.workdir,
-                             m_task_dir / seq_name("gate-", seq, ""), deadline, cancel);
+                             m_task_dir / seq_name("gate-", seq, ""), gate_deadline, cancel);
       if (gates.passed) return LoopOutcome{StopReason::completed, {}};
       st.gate_feedback = gates.feedback;
       note("gate_failed", "iteration " + std::to_string(seq) + ": gate failed: " + gates.failed_command);
