@@ -23,6 +23,16 @@ new_workdir() {
 }
 agent_script() { cat > "$1/agent.sh"; chmod +x "$1/agent.sh"; }
 ralph() { "$RALPH_BIN" --state-dir "$T/state" "$@"; }
+# Running, as opposed to gone or a zombie that init has yet to reap (waits 1 s).
+running() {
+  local i state
+  for i in $(seq 20); do
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    case "$state" in Z|X|"") return 1 ;; esac
+    sleep 0.05
+  done
+  return 0
+}
 toml() { printf '[agents.fake]\nkind = "command"\ncommand = ["./agent.sh"]\nreports_usage = %s\n' "${2:-true}" > "$1/ralph.toml"; }
 
 # --- completion, totals and checkpoints -----------------------------------
@@ -118,7 +128,7 @@ expect_eq "hung agent: reason" "$(ralph status --json | jq_ 'd["reason"]')" max_
 alive=""
 for f in agent.pid grandchild.pid; do
   pid=$(cat "$w/$f" 2>/dev/null || echo 0)
-  [ "$pid" -gt 0 ] && kill -0 "$pid" 2>/dev/null && alive="$alive $f:$pid"
+  [ "$pid" -gt 0 ] && running "$pid" && alive="$alive $f:$pid"
 done
 expect_eq "no process of the agent's group remains" "$alive" ""
 
@@ -153,7 +163,7 @@ for _ in $(seq 50); do [ -s "$w/agent.pid" ] && break; sleep 0.1; done
 kill -INT "$rpid"; wait "$rpid" && rc=0 || rc=$?
 expect_eq "SIGINT exits 130" "$rc" 130
 expect_eq "interrupted task is recorded cancelled" "$(ralph status --json | jq_ 'd["state"]')" cancelled
-kill -0 "$(cat "$w/agent.pid")" 2>/dev/null && fail "agent stopped on SIGINT" || pass "agent stopped on SIGINT"
+running "$(cat "$w/agent.pid")" && fail "agent stopped on SIGINT" || pass "agent stopped on SIGINT"
 
 # --- bad input -------------------------------------------------------------
 w=$(new_workdir badinput)
