@@ -58,8 +58,8 @@ void apply_table(Config& cfg, const toml::table& table, const std::string& prefi
       continue;
     }
     const KeyInfo* info = find_key(key);
+    if (!info) throw ConfigError(position(file, k.source()) + ": unknown key '" + key + "'" + suggestion_for(key));
     std::string where = position(file, node.source());
-    if (!info) throw ConfigError(where + ": unknown key '" + key + "'" + suggestion_for(key));
     // TOML integers are seconds for durations; whole numbers are fine for numbers.
     auto text = leaf_text(node, *info);
     bool type_ok = text.has_value();
