@@ -86,6 +86,21 @@ FaultKind fault_for_stream_error(const std::string& type) {
   return FaultKind::agent;
 }
 
+// Sleeps before the next attempt, waking at once on cancel (the loop then
+// reports it). False when the wait is too long to spend inside the iteration.
+bool pause_for_retry(std::chrono::milliseconds wait, const IterationRequest& req, const util::CancelSource& cancel) {
+  if (wait > k_max_inline_wait) return false;
+  if (req.deadline && std::chrono::steady_clock::now() + wait >= *req.deadline) return false;
+  pollfd pfd{cancel.fd(), POLLIN, 0};
+  auto until = std::chrono::steady_clock::now() + wait;
+  while (!cancel.cancelled()) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left <= 0ms) break;
+    ::poll(&pfd, pfd.fd >= 0 ? 1 : 0, static_cast<int>(left.count()));
+  }
+  return true;
+}
+
 class HttpAgent final : public Agent {
 public:
   HttpAgent(std::string name, AgentSettings settings, AgentContext ctx, Protocol protocol)
@@ -234,12 +249,22 @@ IterationResult HttpAgent::run(const IterationRequest& req, EventSink& sink, con
     }
 
     http::AttemptFailure failure;
-    if (resp.end == http::TransferEnd::done && resp.status >= 200 && resp.status < 300) {
+    if (resp.status >= 200 && resp.status < 300) {
       fill_stream();
       if (decoder.error()) {
         const auto& e = *decoder.error();
         res.fault = fault_for_stream_error(e.type);
+        // An overload before any text was shown is worth another attempt.
+        bool retryable = (res.fault == FaultKind::infra || res.fault == FaultKind::limit) && res.final_text.empty();
+        if (retryable && attempt < max_retries &&
+            pause_for_retry(http::backoff_for_attempt(static_cast<int>(attempt + 1)), req, cancel))
+          continue;
         res.error = log::redact(std::string(api()) + " API error in the stream: " + e.type + ": " + e.message);
+        return res;
+      }
+      if (resp.end == http::TransferEnd::transport_error) {
+        res.fault = FaultKind::infra;
+        res.error = log::redact(std::string(api()) + " API stream interrupted: " + resp.error);
         return res;
       }
       if (!decoder.complete()) {
@@ -287,15 +312,7 @@ IterationResult HttpAgent::run(const IterationRequest& req, EventSink& sink, con
 
     if (!decision.retry || attempt >= max_retries) return give_up();
     auto wait = failure.retry_after.value_or(http::backoff_for_attempt(static_cast<int>(attempt + 1)));
-    if (wait > k_max_inline_wait) return give_up();
-    if (req.deadline && std::chrono::steady_clock::now() + wait >= *req.deadline) return give_up();
-    pollfd pfd{cancel.fd(), POLLIN, 0};
-    auto until = std::chrono::steady_clock::now() + wait;
-    while (!cancel.cancelled()) {
-      auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
-      if (left <= 0ms) break;
-      ::poll(&pfd, pfd.fd >= 0 ? 1 : 0, static_cast<int>(left.count()));
-    }
+    if (!pause_for_retry(wait, req, cancel)) return give_up();
   }
 }
 

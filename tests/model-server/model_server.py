@@ -4,6 +4,7 @@ Completions on 127.0.0.1, driven by a scenario JSON file. See README.md."""
 import argparse
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -178,6 +179,15 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
+    def drop(self):
+        """Closes the connection in the middle of the body, as a failing proxy does."""
+        self.wfile.flush()
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def sse(self, event, obj):
         self.write_chunk("event: %s\ndata: %s\n\n" % (event, json.dumps(obj)))
 
@@ -244,6 +254,16 @@ class Handler(BaseHTTPRequestHandler):
             entry["kind"] = "after_tool"
         else:
             turn, spec, err = script.next_main()
+            if err is not None and err.get("stream_error"):
+                # A 200 whose stream fails at once (no text, zero usage), as an overloaded API does.
+                entry.update({"kind": "error", "turn": turn, "status": 200, "side": False,
+                              "stream_error": err["stream_error"]})
+                script.log(entry)
+                zero = {"input": 0, "output": 0, "cache_read": 0, "cache_write": 0}
+                err_spec = {"stream_error": err["stream_error"]}
+                if api == "anthropic":
+                    return self.anthropic(err_spec, zero, script.model or model, True)
+                return self.openai(err_spec, zero, script.model or model, True, body)
             if err is not None:
                 entry.update({"kind": "error", "turn": turn, "status": int(err["status"]), "side": False})
                 script.log(entry)
@@ -318,6 +338,8 @@ class Handler(BaseHTTPRequestHandler):
                                                      "delta": {"type": "text_delta", "text": piece}})
                     if n == 0 and spec.get("stall"):
                         time.sleep(float(spec["stall"]))
+                    if n == 0 and spec.get("drop"):
+                        return self.drop()
                     time.sleep(delay)
             else:
                 self.sse("content_block_start", {"type": "content_block_start", "index": i, "content_block": {

@@ -318,3 +318,31 @@ TEST_CASE("a missing key names the variable; no request is made", "[http]") {
   CHECK(res.fault == FaultKind::auth);
   CHECK(res.error.find("RALPH_UNIT_HTTP_NO_SUCH_KEY") != std::string::npos);
 }
+
+TEST_CASE("an overload before any text is retried", "[http]") {
+  if (!test::model_server_available()) return;
+  Harness h;
+  json turn = turn_text("second try", {{"input", 4}, {"output", 2}});
+  turn["errors"] = {{{"status", 200}, {"stream_error", "overloaded_error"}, {"times", 1}}};
+  test::ModelServer server(h.sandbox, {{"turns", {turn}}});
+  auto res = h.agent("anthropic", server.url())->run(h.request("claude-sonnet-4-5"), h.sink, h.cancel);
+  INFO(res.error);
+  CHECK(res.fault == FaultKind::none);
+  CHECK(res.final_text == "second try");
+  CHECK(res.usage == Usage{4, 2, 0, 0});
+  CHECK(server.log().size() == 2);
+}
+
+TEST_CASE("a connection dropped mid-stream is infra, with the partial text", "[http]") {
+  if (!test::model_server_available()) return;
+  Harness h;
+  json turn = turn_text("the first part and the rest", {{"input", 4}, {"output", 2}});
+  turn["drop"] = true;
+  test::ModelServer server(h.sandbox, {{"turns", {turn}}});
+  auto res = h.agent("anthropic", server.url())->run(h.request("claude-sonnet-4-5"), h.sink, h.cancel);
+  CHECK(res.fault == FaultKind::infra);
+  CHECK(res.error.find("interrupted") != std::string::npos);
+  CHECK_FALSE(res.final_text.empty());
+  CHECK(res.final_text != "the first part and the rest");
+  CHECK(server.log().size() == 1);
+}
