@@ -31,6 +31,7 @@ struct EngineFixture {
     spec.agent = "scripted";
     spec.backoff_base = std::chrono::seconds(2);
     spec.git = false;
+    spec.loop_detect_repeats = 0; // tests that want it turn it on
     sandbox.write("work/PROMPT.md", "Do the thing. Say LOOP_COMPLETE when done.\n");
   }
 
@@ -42,9 +43,9 @@ struct EngineFixture {
 
   Run run(ScriptedAgent& agent, util::CancelSource* external_cancel = nullptr, bool with_checkpoints = false) {
     auto id = store->submit(spec);
-    REQUIRE(id);
+    if (!id) FAIL(id.error().message);
     auto lease = store->claim(*id, "test", std::chrono::seconds(30));
-    REQUIRE(lease);
+    if (!lease) FAIL(lease.error().message);
     loop::CheckpointFn checkpoint;
     if (with_checkpoints)
       checkpoint = [this](const std::string& m) -> util::Expected<std::optional<std::string>, std::string> {

@@ -1,0 +1,85 @@
+#include "core/store/sqlite/migrations.hpp"
+
+namespace ralph::store::sqlite {
+
+namespace {
+
+constexpr std::string_view k_0001_init = R"sql(
+CREATE TABLE tasks (
+  id                  INTEGER PRIMARY KEY,
+  queue               TEXT    NOT NULL DEFAULT 'default',
+  priority            INTEGER NOT NULL DEFAULT 0,
+  state               TEXT    NOT NULL
+                      CHECK (state IN ('queued','running','completed','stopped','failed','cancelled')),
+  reason              TEXT,
+  error               TEXT    NOT NULL DEFAULT '',
+  spec                TEXT    NOT NULL,
+  lease_owner         TEXT,
+  lease_epoch         INTEGER NOT NULL DEFAULT 0,   -- fencing token, bumped on claim/expiry/release/finish
+  lease_expires_at    INTEGER,
+  attempts            INTEGER NOT NULL DEFAULT 0,
+  takeovers           INTEGER NOT NULL DEFAULT 0,
+  cancel_requested    INTEGER NOT NULL DEFAULT 0,
+  last_seq            INTEGER NOT NULL DEFAULT 0,
+  input_tokens        INTEGER NOT NULL DEFAULT 0,
+  output_tokens       INTEGER NOT NULL DEFAULT 0,
+  cache_read_tokens   INTEGER NOT NULL DEFAULT 0,
+  cache_write_tokens  INTEGER NOT NULL DEFAULT 0,
+  cost_usd            REAL    NOT NULL DEFAULT 0,
+  cost_source         TEXT    NOT NULL DEFAULT 'reported',
+  unpriced_iterations INTEGER NOT NULL DEFAULT 0,
+  runtime_ms          INTEGER NOT NULL DEFAULT 0,
+  model               TEXT    NOT NULL DEFAULT '',
+  created_at          INTEGER NOT NULL,
+  started_at          INTEGER,
+  finished_at         INTEGER,
+  updated_at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX tasks_ready ON tasks (queue, priority DESC, created_at, id) WHERE state = 'queued';
+CREATE INDEX tasks_running ON tasks (lease_owner) WHERE state = 'running';
+
+CREATE TABLE iterations (
+  task_id            INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+  seq                INTEGER NOT NULL,
+  lease_epoch        INTEGER NOT NULL,
+  started_at         INTEGER NOT NULL,
+  finished_at        INTEGER NOT NULL,
+  outcome            TEXT    NOT NULL,
+  exit_code          INTEGER NOT NULL,
+  input_tokens       INTEGER NOT NULL,
+  output_tokens      INTEGER NOT NULL,
+  cache_read_tokens  INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cost_usd           REAL,
+  cost_source        TEXT    NOT NULL,
+  model              TEXT    NOT NULL,
+  session_id         TEXT    NOT NULL,
+  num_turns          INTEGER NOT NULL,
+  promise_found      INTEGER NOT NULL,
+  gates_passed       INTEGER,
+  excerpt            TEXT    NOT NULL,
+  log_path           TEXT    NOT NULL,
+  prompt_path        TEXT    NOT NULL,
+  PRIMARY KEY (task_id, seq)                        -- at most one committed iteration per seq
+) STRICT;
+
+CREATE TABLE events (
+  id      INTEGER PRIMARY KEY,
+  task_id INTEGER NOT NULL,
+  at      INTEGER NOT NULL,
+  type    TEXT    NOT NULL,
+  data    TEXT    NOT NULL
+) STRICT;
+CREATE INDEX events_task ON events (task_id, id);
+)sql";
+
+} // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1, "init", k_0001_init},
+  };
+  return all;
+}
+
+} // namespace ralph::store::sqlite
