@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("-V,--version", std::string("ralph ") + RALPH_VERSION +
                                            "\nstores: sqlite\nagents: claude codex gemini command anthropic openai");
   app.require_subcommand(1);
+  app.fallthrough(); // global options also work after the command: ralph run --set k=v
 
   cli::GlobalOptions global;
   app.add_option("-c,--config", global.config_file, "configuration file, on top of the standard ones")

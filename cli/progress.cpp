@@ -63,13 +63,15 @@ void ProgressView::on_iteration_end(const store::IterationRecord& rec, const sto
   m_cost = totals.cost_usd;
   if (m_quiet) return;
   clear_line();
-  std::string cost = rec.cost.usd ? std::to_string(*rec.cost.usd).substr(0, 8) : "unknown";
+  char cost[64] = "cost unknown";
+  if (rec.cost.usd)
+    std::snprintf(cost, sizeof cost, "$%.4f (%s)", *rec.cost.usd, std::string(domain::to_string(rec.cost.source)).c_str());
   bool ok = rec.outcome == "ok";
   const char* on = m_color ? (ok ? "\033[32m" : "\033[31m") : "";
   const char* off = m_color ? "\033[0m" : "";
-  std::fprintf(stderr, "ralph: iteration %lld: %s%s%s · %s tokens · $%s (%s) · %s%s\n",
+  std::fprintf(stderr, "ralph: iteration %lld: %s%s%s · %s tokens · %s · %s%s\n",
                static_cast<long long>(rec.seq), on, rec.outcome.c_str(), off, format_count(rec.usage.total()).c_str(),
-               cost.c_str(), std::string(domain::to_string(rec.cost.source)).c_str(),
+               cost,
                format_seconds(static_cast<double>(rec.finished_at_ms - rec.started_at_ms) / 1000.0).c_str(),
                rec.promise_found ? " · completion promise found" : "");
   draw(true);
