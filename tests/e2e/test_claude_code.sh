@@ -57,7 +57,7 @@ if [ "$direct" = 1 ]; then
   done
   id=direct
 else
-  out=$("$RALPH_BIN" run -a claude -m claude-sonnet-4-5 --workdir "$w" --state-dir "$state" \
+  out=$("$RALPH_BIN" --state-dir "$state" run -a claude -m claude-sonnet-4-5 --workdir "$w" \
           --max-iterations 6 --json 2> "$T/ralph.err") && rc=0 || rc=$?
   echo "$out" > "$T/ralph.json"; e2e_log "$T/ralph.json"
   expect_eq "ralph run exits 0" "$rc" 0

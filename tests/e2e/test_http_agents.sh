@@ -33,7 +33,7 @@ run_agent() {
   start_model_server "$T/scenario-$kind.json" "$w" "server-$kind"
   printf '[agents.%s]\nkind = "%s"\nbase_url = "%s%s"\n' "$kind" "$kind" "$MODEL_URL" "$suffix" > "$w/ralph.toml"
   e2e_log "$T/ralph-$kind.err" "$T/state-$kind/tasks"
-  out=$(cd "$w" && "$RALPH_BIN" run -a "$kind" -m "$model" --workdir "$w" --state-dir "$T/state-$kind" \
+  out=$(cd "$w" && "$RALPH_BIN" --state-dir "$T/state-$kind" run -a "$kind" -m "$model" --workdir "$w" \
           --max-iterations 5 --no-git --json 2> "$T/ralph-$kind.err") && rc=0 || rc=$?
   echo "$out" > "$T/ralph-$kind.json"; e2e_log "$T/ralph-$kind.json"
   python3 -c 'import json,sys; json.loads(sys.argv[1])' "$out" 2>/dev/null || die "$kind: --json printed no JSON: $out"
@@ -60,7 +60,7 @@ check() {
     "429,200,200"
   local id
   id=$(jq_ 'd["id"]' <<<"$out")
-  grep -q "LOOP_COMPLETE" "$T/state-$kind/tasks/$id/iter-0002.log" && pass "$kind: raw stream kept in the iteration log" \
+  grep -q -e "event: message_stop" -e "data: \[DONE\]" "$T/state-$kind/tasks/$id/iter-0002.log" && pass "$kind: raw stream kept in the iteration log" \
     || fail "$kind: raw stream kept in the iteration log"
 }
 
