@@ -73,10 +73,13 @@ private:
     m_state.final_text = value_or<std::string>(j, "response", "");
     m_state.session_id = value_or<std::string>(j, "session_id", m_state.session_id);
     if (auto e = j.find("error"); e != j.end() && e->is_object()) m_error = value_or<std::string>(*e, "message", "");
-    auto models = j.contains("stats") && j["stats"].is_object() ? j["stats"].find("models") : j.end();
-    if (models == j.end() || !models->is_object()) return false;
+    auto stats = j.find("stats");
+    if (stats == j.end() || !stats->is_object()) return false;
+    auto models = stats->find("models");
+    if (models == stats->end() || !models->is_object()) return false;
     domain::Usage total;
     for (const auto& [model, m] : models->items()) {
+      if (!m.is_object()) continue;
       auto t = m.find("tokens");
       if (t == m.end() || !t->is_object()) continue;
       auto prompt = count(*t, "prompt");
