@@ -172,6 +172,7 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
   case FaultKind::none: {
     st.consecutive_failures = 0;
     st.infra_streak = 0;
+    st.limit_streak = 0;
     if (rec.promise_found) {
       // Gates get a fresh iteration timeout, bounded by the runtime left.
       std::optional<std::chrono::steady_clock::time_point> gate_deadline;
@@ -196,7 +197,8 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
   case FaultKind::auth:
   case FaultKind::config: return LoopOutcome{StopReason::error, result.error};
   case FaultKind::limit: {
-    auto wait = result.retry_after.value_or(backoff_delay(st.spec.backoff_base, st.spec.backoff_max, 1));
+    ++st.limit_streak;
+    auto wait = result.retry_after.value_or(backoff_delay(st.spec.backoff_base, st.spec.limit_wait_max, st.limit_streak));
     if (wait > st.spec.limit_wait_max) wait = st.spec.limit_wait_max;
     note("limit_wait", "usage limit: waiting " + std::to_string(wait.count() / 1000) + "s: " + result.error);
     pause(wait, cancel);

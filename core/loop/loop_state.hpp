@@ -20,6 +20,7 @@ struct LoopEngine::State {
   std::int64_t prior_runtime_ms = 0;
   std::int64_t consecutive_failures = 0;
   std::int64_t infra_streak = 0;
+  std::int64_t limit_streak = 0; // usage/rate limits in a row: the wait grows without a reset time
   std::int64_t since_checkpoint = 0;
   std::string gate_feedback;
   LoopDetector detector{0};

@@ -132,6 +132,17 @@ TEST_CASE("a usage limit waits for the reset and does not spend the failure budg
   CHECK(f.clock.slept == seconds(60));
 }
 
+TEST_CASE("a limit without a reset time waits longer each time, capped", "[loop][faults]") {
+  EngineFixture f;
+  f.spec.limit_wait_max = seconds(10);
+  AgentStep limited{"", FaultKind::limit, usage(0, 0)};
+  limited.takes = seconds(0);
+  ScriptedAgent agent({limited, limited, limited, limited, {"LOOP_COMPLETE", FaultKind::none, usage(1, 1)}}, f.clock);
+  auto r = f.run(agent);
+  CHECK(r.outcome.reason == StopReason::completed);
+  CHECK(f.clock.slept == seconds(2 + 4 + 8 + 10));
+}
+
 TEST_CASE("infrastructure faults retry with backoff, then error out", "[loop][faults]") {
   EngineFixture f;
   f.spec.infra_retries = 2;
