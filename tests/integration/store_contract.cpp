@@ -1,0 +1,278 @@
+#include "tests/integration/store_contract.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace std::chrono;
+
+namespace ralph::test {
+
+namespace {
+
+domain::TaskSpec spec(std::string queue = "default", std::int64_t priority = 0) {
+  domain::TaskSpec s;
+  s.agent = "claude";
+  s.model = "claude-sonnet-4-5";
+  s.workdir = "/srv/w";
+  s.queue = std::move(queue);
+  s.priority = priority;
+  s.gates = {"make test", "make lint"};
+  s.budget.max_iterations = 7;
+  s.budget.max_cost_usd = 2.5;
+  s.budget.max_runtime = hours(2);
+  s.iteration_timeout = minutes(30);
+  s.labels = {{"gpu", "true"}};
+  return s;
+}
+
+store::IterationRecord iteration(std::int64_t seq, domain::Usage u, domain::Cost cost) {
+  store::IterationRecord r;
+  r.seq = seq;
+  r.started_at_ms = 1000 * seq;
+  r.finished_at_ms = 1000 * seq + 500;
+  r.outcome = "ok";
+  r.exit_code = 0;
+  r.usage = u;
+  r.cost = cost;
+  r.model = "claude-sonnet-4-5";
+  r.session_id = "s" + std::to_string(seq);
+  r.num_turns = 2;
+  r.excerpt = "done";
+  return r;
+}
+
+template <typename T> T ok(store::Result<T> r) {
+  if (!r) FAIL(std::string(store::to_string(r.error().failure)) + ": " + r.error().message);
+  return std::move(*r);
+}
+inline void ok(store::Result<void> r) {
+  if (!r) FAIL(std::string(store::to_string(r.error().failure)) + ": " + r.error().message);
+}
+template <typename T> store::Failure failure(const store::Result<T>& r) {
+  REQUIRE_FALSE(r);
+  return r.error().failure;
+}
+
+} // namespace
+
+void run_store_contract(const StoreFactory& factory) {
+  ManualClock clock;
+  auto db = factory.open(clock);
+
+  SECTION("submit and read back a full spec") {
+    auto id = ok(db->submit(spec()));
+    auto t = ok(db->get_task(id));
+    REQUIRE(t);
+    CHECK(t->state == domain::TaskState::queued);
+    CHECK(t->spec.gates == std::vector<std::string>{"make test", "make lint"});
+    CHECK(t->spec.budget.max_cost_usd == 2.5);
+    CHECK(t->spec.budget.max_runtime == hours(2));
+    CHECK(t->spec.iteration_timeout == minutes(30));
+    CHECK(t->spec.labels.at("gpu") == "true");
+    CHECK(t->totals.iterations == 0);
+    CHECK(t->created_at_ms == clock::to_unix_ms(clock.now()));
+    CHECK_FALSE(ok(db->get_task(id + 1000)));
+  }
+
+  SECTION("claim bumps the epoch; a second claim conflicts") {
+    auto id = ok(db->submit(spec()));
+    auto lease = ok(db->claim(id, "a", seconds(30)));
+    CHECK(lease.epoch == 1);
+    auto t = ok(db->get_task(id));
+    CHECK(t->state == domain::TaskState::running);
+    CHECK(t->lease_owner == "a");
+    CHECK(t->attempts == 1);
+    CHECK(failure(db->claim(id, "b", seconds(30))) == store::Failure::conflict);
+    CHECK(failure(db->claim(id + 1000, "b", seconds(30))) == store::Failure::not_found);
+  }
+
+  SECTION("claim_next takes priority first, then age, within the queues asked") {
+    auto low = ok(db->submit(spec("default", 0)));
+    clock.advance(milliseconds(5));
+    auto high = ok(db->submit(spec("default", 5)));
+    clock.advance(milliseconds(5));
+    auto other = ok(db->submit(spec("gpu", 9)));
+    clock.advance(milliseconds(5));
+    auto low2 = ok(db->submit(spec("default", 0)));
+    auto a = ok(db->claim_next({"default"}, "w", seconds(30)));
+    REQUIRE(a);
+    CHECK(a->task == high);
+    CHECK(ok(db->claim_next({"default"}, "w", seconds(30)))->task == low);
+    CHECK(ok(db->claim_next({"default"}, "w", seconds(30)))->task == low2);
+    CHECK_FALSE(ok(db->claim_next({"default"}, "w", seconds(30))));
+    CHECK(ok(db->claim_next({}, "w", seconds(30)))->task == other);
+  }
+
+  SECTION("iterations add up to the task totals, in one sequence") {
+    auto id = ok(db->submit(spec()));
+    auto lease = ok(db->claim(id, "a", seconds(30)));
+    ok(db->record_iteration(lease, iteration(1, {100, 10, 1000, 50}, domain::Cost::reported(0.25))));
+    auto t = ok(db->get_task(id));
+    CHECK(t->totals.cost_source == domain::CostSource::reported);
+    ok(db->record_iteration(lease, iteration(2, {200, 20, 0, 0}, domain::Cost::computed(0.5))));
+    t = ok(db->get_task(id));
+    CHECK(t->totals.cost_source == domain::CostSource::computed);
+    ok(db->record_iteration(lease, iteration(3, {1, 1, 0, 0}, domain::Cost::unknown())));
+    t = ok(db->get_task(id));
+    CHECK(t->totals.iterations == 3);
+    CHECK(t->totals.usage == domain::Usage{301, 31, 1000, 50});
+    CHECK(t->totals.cost_usd == Approx(0.75));
+    CHECK(t->totals.cost_source == domain::CostSource::unknown);
+    CHECK(t->totals.unpriced_iterations == 1);
+    CHECK(t->totals.runtime_ms == 1500);
+    CHECK(t->model == "claude-sonnet-4-5");
+    auto its = ok(db->iterations(id));
+    REQUIRE(its.size() == 3);
+    CHECK(its[0].lease_epoch == lease.epoch);
+    CHECK(its[0].session_id == "s1");
+    CHECK(*its[1].cost.usd == 0.5);
+    CHECK_FALSE(its[2].cost.usd);
+    CHECK(its[2].cost.source == domain::CostSource::unknown);
+
+    SECTION("a gap or a repeat in the sequence is refused and changes nothing") {
+      CHECK(failure(db->record_iteration(lease, iteration(5, {1, 1, 0, 0}, domain::Cost::unknown()))) ==
+            store::Failure::invalid);
+      CHECK(failure(db->record_iteration(lease, iteration(3, {1, 1, 0, 0}, domain::Cost::unknown()))) ==
+            store::Failure::invalid);
+      CHECK(ok(db->get_task(id))->totals.iterations == 3);
+    }
+  }
+
+  SECTION("fencing: after expiry and a new claim, every write with the old lease is rejected") {
+    auto id = ok(db->submit(spec()));
+    auto old_lease = ok(db->claim(id, "zombie", seconds(30)));
+    ok(db->record_iteration(old_lease, iteration(1, {1, 1, 0, 0}, domain::Cost::reported(0.1))));
+    clock.advance(seconds(31));
+    auto expired = ok(db->expire_leases());
+    REQUIRE(expired == std::vector<store::TaskId>{id});
+    auto new_lease = ok(db->claim(id, "survivor", seconds(30)));
+    CHECK(new_lease.epoch > old_lease.epoch);
+
+    CHECK(failure(db->renew(old_lease, seconds(30))) == store::Failure::fenced);
+    CHECK(failure(db->record_iteration(old_lease, iteration(2, {9, 9, 0, 0}, domain::Cost::reported(9)))) ==
+          store::Failure::fenced);
+    CHECK(failure(db->finish(old_lease, domain::StopReason::completed, "")) == store::Failure::fenced);
+    CHECK(failure(db->release(old_lease)) == store::Failure::fenced);
+
+    auto t = ok(db->get_task(id));
+    CHECK(t->state == domain::TaskState::running);
+    CHECK(t->lease_owner == "survivor");
+    CHECK(t->totals.iterations == 1);
+    CHECK(t->totals.cost_usd == Approx(0.1));
+    // The survivor continues the sequence where the zombie's last commit left it.
+    ok(db->record_iteration(new_lease, iteration(2, {1, 1, 0, 0}, domain::Cost::reported(0.1))));
+    ok(db->finish(new_lease, domain::StopReason::completed, ""));
+    CHECK(ok(db->get_task(id))->state == domain::TaskState::completed);
+  }
+
+  SECTION("a live lease is renewed and does not expire") {
+    auto id = ok(db->submit(spec()));
+    auto lease = ok(db->claim(id, "a", seconds(30)));
+    clock.advance(seconds(20));
+    CHECK_FALSE(ok(db->renew(lease, seconds(30))));
+    clock.advance(seconds(20));
+    CHECK(ok(db->expire_leases()).empty());
+  }
+
+  SECTION("finish sets the state from the reason and bumps the epoch") {
+    using R = domain::StopReason;
+    using S = domain::TaskState;
+    for (auto [reason, state] : {std::pair{R::completed, S::completed}, {R::max_cost, S::stopped},
+                                 {R::loop_detected, S::failed}, {R::cancelled, S::cancelled}, {R::error, S::failed}}) {
+      auto id = ok(db->submit(spec()));
+      auto lease = ok(db->claim(id, "a", seconds(30)));
+      ok(db->finish(lease, reason, reason == R::error ? "boom" : ""));
+      auto t = ok(db->get_task(id));
+      CHECK(t->state == state);
+      CHECK(t->reason == reason);
+      CHECK(t->lease_epoch == lease.epoch + 1);
+      CHECK(t->finished_at_ms > 0);
+      CHECK(t->lease_owner.empty());
+      if (reason == R::error) CHECK(t->error == "boom");
+      CHECK(failure(db->finish(lease, reason, "")) == store::Failure::fenced);
+    }
+  }
+
+  SECTION("release requeues with progress kept; the next claim continues the sequence") {
+    auto id = ok(db->submit(spec()));
+    auto lease = ok(db->claim(id, "a", seconds(30)));
+    ok(db->record_iteration(lease, iteration(1, {5, 5, 0, 0}, domain::Cost::reported(0.1))));
+    ok(db->release(lease));
+    auto t = ok(db->get_task(id));
+    CHECK(t->state == domain::TaskState::queued);
+    CHECK(t->totals.iterations == 1);
+    auto again = ok(db->claim(id, "b", seconds(30)));
+    CHECK(again.epoch == lease.epoch + 2);
+    ok(db->record_iteration(again, iteration(2, {5, 5, 0, 0}, domain::Cost::reported(0.1))));
+    CHECK(ok(db->get_task(id))->totals.iterations == 2);
+  }
+
+  SECTION("cancel: queued at once, running on request, finished refused") {
+    auto queued = ok(db->submit(spec()));
+    CHECK(ok(db->request_cancel(queued)) == domain::TaskState::cancelled);
+    CHECK(ok(db->get_task(queued))->reason == domain::StopReason::cancelled);
+    auto running = ok(db->submit(spec()));
+    auto lease = ok(db->claim(running, "a", seconds(30)));
+    CHECK(ok(db->request_cancel(running)) == domain::TaskState::running);
+    CHECK(ok(db->renew(lease, seconds(30))));
+    CHECK(ok(db->get_task(running))->cancel_requested);
+    CHECK(failure(db->request_cancel(queued)) == store::Failure::conflict);
+    CHECK(failure(db->request_cancel(queued + 1000)) == store::Failure::not_found);
+  }
+
+  SECTION("resume raises the budget of a stopped task and queues it again") {
+    auto id = ok(db->submit(spec()));
+    auto lease = ok(db->claim(id, "a", seconds(30)));
+    ok(db->record_iteration(lease, iteration(1, {5, 5, 0, 0}, domain::Cost::reported(2.5))));
+    ok(db->finish(lease, domain::StopReason::max_cost, ""));
+    domain::Budget more;
+    more.max_cost_usd = 5;
+    ok(db->resume(id, more));
+    auto t = ok(db->get_task(id));
+    CHECK(t->state == domain::TaskState::queued);
+    CHECK_FALSE(t->reason);
+    CHECK(t->spec.budget.max_cost_usd == 5.0);
+    CHECK(t->totals.iterations == 1);
+    CHECK(failure(db->resume(id, more)) == store::Failure::conflict);
+  }
+
+  SECTION("events are kept in order and can be read after an id") {
+    auto id = ok(db->submit(spec()));
+    auto lease = ok(db->claim(id, "a", seconds(30)));
+    ok(db->append_event(id, "note", R"({"k":1})"));
+    ok(db->record_iteration(lease, iteration(1, {1, 1, 0, 0}, domain::Cost::reported(0.1))));
+    auto all = ok(db->events(id));
+    REQUIRE(all.size() == 4);
+    CHECK(all[0].type == "submitted");
+    CHECK(all[1].type == "claimed");
+    CHECK(all[2].type == "note");
+    CHECK(all[2].data == R"({"k":1})");
+    CHECK(all[3].type == "iteration");
+    CHECK(ok(db->events(id, all[1].id)).size() == 2);
+  }
+
+  SECTION("list: newest first, filtered, limited") {
+    auto a = ok(db->submit(spec("default")));
+    auto b = ok(db->submit(spec("gpu")));
+    auto c = ok(db->submit(spec("default")));
+    ok(db->claim(c, "w", seconds(30)));
+    auto all = ok(db->list_tasks({}));
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].id == c);
+    CHECK(all[2].id == a);
+    CHECK(ok(db->list_tasks({domain::TaskState::running, std::nullopt, 10})).size() == 1);
+    CHECK(ok(db->list_tasks({std::nullopt, std::string("gpu"), 10}))[0].id == b);
+    CHECK(ok(db->list_tasks({std::nullopt, std::nullopt, 2})).size() == 2);
+  }
+
+  SECTION("migrate is idempotent and data survives a reopen") {
+    auto id = ok(db->submit(spec()));
+    ok(db->migrate());
+    ok(db->migrate());
+    db.reset();
+    auto again = factory.reopen(clock);
+    ok(again->migrate());
+    CHECK(ok(again->get_task(id))->spec.model == "claude-sonnet-4-5");
+  }
+}
+
+} // namespace ralph::test
