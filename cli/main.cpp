@@ -24,8 +24,13 @@ See ralph(1), config.toml(5).)";
 
 } // namespace
 
+extern char** environ;
+
 int main(int argc, char** argv) {
   using namespace ralph;
+  // Keys that reach agents through the environment are masked wherever
+  // agent output is stored or errors are printed.
+  log::register_environment_secrets(environ);
   CLI::App app{"ralph: run AI coding agents in a loop until the work is done, within budgets"};
   app.footer(k_exit_codes);
   app.set_version_flag("-V,--version", std::string("ralph ") + RALPH_VERSION +

@@ -55,6 +55,18 @@ void register_secret(std::string_view secret) {
     secrets().emplace_back(secret);
 }
 
+void register_environment_secrets(char** env) {
+  static constexpr std::string_view suffixes[] = {"_API_KEY", "_AUTH_TOKEN", "_TOKEN", "_SECRET", "_PASSWORD"};
+  for (char** e = env; e && *e; ++e) {
+    std::string_view kv(*e);
+    auto eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    auto name = kv.substr(0, eq);
+    for (auto suffix : suffixes)
+      if (name.ends_with(suffix)) register_secret(kv.substr(eq + 1));
+  }
+}
+
 std::string redact(std::string_view text) {
   std::string out(text);
   {

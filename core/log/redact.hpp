@@ -13,6 +13,10 @@ namespace ralph::log {
 // since masking them would mangle ordinary text. Thread-safe.
 void register_secret(std::string_view secret);
 
+// Registers the values of environment variables that hold credentials:
+// *_API_KEY, *_AUTH_TOKEN, *_TOKEN, *_SECRET and the agents' known key names.
+void register_environment_secrets(char** environ_ptr);
+
 // Masks registered secrets and well-known key shapes (sk-…, sk-ant-…,
 // "Authorization: Bearer …", x-api-key headers) with "[REDACTED]".
 std::string redact(std::string_view text);

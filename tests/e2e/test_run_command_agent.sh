@@ -165,6 +165,25 @@ expect_eq "SIGINT exits 130" "$rc" 130
 expect_eq "interrupted task is recorded cancelled" "$(ralph status --json | jq_ 'd["state"]')" cancelled
 running "$(cat "$w/agent.pid")" && fail "agent stopped on SIGINT" || pass "agent stopped on SIGINT"
 
+# --- secrets ---------------------------------------------------------------
+w=$(new_workdir secrets)
+agent_script "$w" <<'AGENT'
+#!/usr/bin/env bash
+cat > /dev/null
+echo "my key is $ANTHROPIC_API_KEY"
+echo "stderr key $ANTHROPIC_API_KEY" >&2
+exit 1
+AGENT
+toml "$w" false
+key="sk-ant-api03-e2eSECRETvalue-0123456789abcdef"
+ANTHROPIC_API_KEY="$key" ralph run -a fake --workdir "$w" --no-git --max-consecutive-failures 1 --quiet 2>"$T/secret.err" && rc=0 || rc=$?
+id=$(ralph status --json | jq_ 'd["id"]')
+leaks=$(grep -rl "e2eSECRETvalue" "$T/state/tasks/$id" "$T/secret.err" 2>/dev/null || true)
+leaks+=$(ralph status "$id" --json --iterations | grep -c "e2eSECRETvalue" || true)
+leaks+=$(sqlite3 "$T/state/ralph.db" "select excerpt from iterations; select error from tasks; select data from events" 2>/dev/null | grep -c "e2eSECRETvalue" || true)
+expect_eq "an API key the agent prints is masked in logs, store, status and errors" "$leaks" "00"
+grep -q "REDACTED" "$T/state/tasks/$id/iter-0001.log" && pass "the log says where it was masked" || fail "the log says where it was masked"
+
 # --- bad input -------------------------------------------------------------
 w=$(new_workdir badinput)
 toml "$w" false
