@@ -40,9 +40,11 @@ int main(int argc, char** argv) {
 
   cli::GlobalOptions global;
   app.add_option("-c,--config", global.config_file, "configuration file, on top of the standard ones")
+      ->type_name("FILE")
       ->envname("RALPH_CONFIG");
-  app.add_option("--state-dir", global.state_dir, "state directory (store, logs)");
-  app.add_option("--set", global.sets, "override a config key: --set loop.max_cost=5 (repeatable)");
+  app.add_option("--state-dir", global.state_dir, "state directory (store, logs)")->type_name("DIR");
+  app.add_option("--set", global.sets, "override a config key: --set loop.max_cost=5 (repeatable)")
+      ->type_name("KEY=VALUE");
   app.add_flag("-v,--verbose", global.verbosity, "more output (repeatable)");
 
   int exit_code = 0;

@@ -50,13 +50,15 @@ void TaskFlags::add_to(CLI::App& cmd) {
       "git commit every N iterations (0: only at the end)",
   };
   std::vector<CLI::Option*> added;
-  for (std::size_t i = 0; i < m_opts.size(); ++i) added.push_back(cmd.add_option(m_opts[i].flag, m_opts[i].text, help[i]));
+  const char* kinds[] = {"FILE", "TEXT", "AGENT", "MODEL", "N", "DUR", "N", "USD", "DUR", "DUR", "TEXT", "DUR", "N", "N"};
+  for (std::size_t i = 0; i < m_opts.size(); ++i)
+    added.push_back(cmd.add_option(m_opts[i].flag, m_opts[i].text, help[i])->type_name(kinds[i]));
   added[0]->excludes(added[1]);
-  cmd.add_option("--gate", gates, "command that must pass before completion is accepted (repeatable)");
+  cmd.add_option("--gate", gates, "command that must pass before completion is accepted (repeatable)")->type_name("CMD");
   cmd.add_flag("--no-git", no_git, "no git checkpoints");
   cmd.add_flag("--allow-unmetered", allow_unmetered,
                "run token/cost budgets on an agent that cannot report usage (they will not fire)");
-  cmd.add_option("-C,--workdir", workdir, "directory the agent works in (default: the current directory)");
+  cmd.add_option("-C,--workdir", workdir, "directory the agent works in (default: the current directory)")->type_name("DIR");
 }
 
 std::vector<FlagValue> TaskFlags::to_flag_values() const {
