@@ -106,7 +106,8 @@ void load_environment(Config& cfg, const std::map<std::string, std::string>& env
   }
   static constexpr std::string_view sections[] = {"RALPH_LOOP_", "RALPH_GIT_", "RALPH_STORE_", "RALPH_PATHS_",
                                                    "RALPH_LOG_", "RALPH_PRICING_"};
-  for (const auto& [name, _] : env) {
+  for (const auto& entry : env) {
+    const std::string& name = entry.first; // a plain name: lambdas below capture it
     bool ours = std::any_of(std::begin(sections), std::end(sections), [&](auto s) { return name.starts_with(s); });
     if (!ours) continue;
     bool known = std::any_of(key_table().begin(), key_table().end(), [&](const KeyInfo& k) {
