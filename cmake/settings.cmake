@@ -37,3 +37,10 @@ function(ralph_module name)
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ralph_settings ralph_warnings PUBLIC ${M_DEPS})
 endfunction()
+
+# Fuzz builds instrument every library for coverage, not just the targets,
+# so libFuzzer sees into the parsers it drives.
+if(RALPH_FUZZ)
+  target_compile_options(ralph_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(ralph_settings INTERFACE -fsanitize=address,undefined)
+endif()
