@@ -2,19 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/util/quote.hpp"
+
 namespace ralph::cli {
 
-namespace {
-std::string toml_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') { out += "\\n"; continue; }
-    out += c;
-  }
-  return out + "\"";
-}
-} // namespace
 
 void TaskFlags::add_to(CLI::App& cmd) {
   m_opts = {
@@ -72,7 +63,7 @@ std::vector<FlagValue> TaskFlags::to_flag_values() const {
   if (!m_opts[0].text.empty() && m_opts[1].text.empty()) out.push_back({"loop.prompt", "", "--prompt-file"});
   if (!gates.empty()) {
     std::string list = "[";
-    for (std::size_t i = 0; i < gates.size(); ++i) list += (i ? ", " : "") + toml_string(gates[i]);
+    for (std::size_t i = 0; i < gates.size(); ++i) list += (i ? ", " : "") + util::quote(gates[i]);
     out.push_back({"loop.gates", list + "]", "--gate"});
   }
   if (no_git) out.push_back({"git.enabled", "false", "--no-git"});

@@ -8,6 +8,7 @@
 #include "core/config/values.hpp"
 #include "core/domain/duration.hpp"
 #include "core/util/error.hpp"
+#include "core/util/quote.hpp"
 
 namespace ralph::config {
 
@@ -27,19 +28,7 @@ std::string type_name(Type t) {
 
 } // namespace
 
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\t': out += "\\t"; break;
-    default: out += c;
-    }
-  }
-  return out + "\"";
-}
+std::string quote(std::string_view s) { return util::quote(s); }
 
 std::string list_text(const std::vector<std::string>& items) {
   std::string out = "[";

@@ -13,6 +13,7 @@
 #include "core/loop/loop_state.hpp"
 #include "core/loop/prompt.hpp"
 #include "core/util/cancel.hpp"
+#include "core/util/quote.hpp"
 
 namespace ralph::loop {
 
@@ -39,13 +40,7 @@ LoopEngine::LoopEngine(LoopDeps deps, store::Lease lease, std::filesystem::path 
 
 void LoopEngine::note(std::string_view kind, const std::string& message) {
   if (m_deps.observer) m_deps.observer->on_note(kind, message);
-  std::string data = "{\"message\":\"";
-  for (char c : message) {
-    if (c == '"' || c == '\\') data += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) { data += ' '; continue; }
-    data += c;
-  }
-  data += "\"}";
+  std::string data = "{\"message\":" + util::quote(message) + "}";
   (void)m_deps.store.append_event(m_lease.task, kind, data);
 }
 

@@ -3,30 +3,11 @@
 #include <cstdio>
 
 #include "core/domain/task_json.hpp"
+#include "core/util/quote.hpp"
 
 namespace ralph::store::sqlite {
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out + "\"";
-}
+std::string json_string(std::string_view s) { return util::quote(s); }
 
 Task read_task(const Stmt& st) {
   Task t;
