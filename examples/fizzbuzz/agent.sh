@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # the single-quoted snippets are code written into fizzbuzz.sh
 # A tiny deterministic "coding agent" for the quick start: it reads the prompt
 # on stdin, makes one improvement to fizzbuzz.sh per iteration (steered by the
 # gate output that ralph appends to the prompt), claims completion, and

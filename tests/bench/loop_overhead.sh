@@ -21,7 +21,7 @@ printf '[agents.noop]\nkind = "command"\ncommand = ["%s/agent.sh"]\nreports_usag
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 walls=(); cpus=(); rss=(); spawns=()
-for t in $(seq "$trials"); do
+for _ in $(seq "$trials"); do
   rm -rf "$T/state"
   start=$(date +%s%N)
   err=$("$bin" -vv --state-dir "$T/state" run -a noop --workdir "$T" --no-git --quiet \
@@ -51,7 +51,7 @@ printf '  ratio wall / agent alone: %.2f\n' "$(echo "$wall / $spawn" | bc -l)"
 # is then the exec itself), for the wall-time target.
 printf '[agents.true]\nkind = "command"\ncommand = ["/bin/true"]\n' >> "$T/ralph.toml"
 twalls=()
-for t in $(seq "$trials"); do
+for _ in $(seq "$trials"); do
   rm -rf "$T/state"
   start=$(date +%s%N)
   "$bin" --state-dir "$T/state" run -a true --workdir "$T" --no-git --quiet --max-iterations "$n" \
