@@ -98,7 +98,7 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
     if (opts.json) std::printf("%s\n", task_json(**task, true).c_str());
     if (!opts.quiet) {
       const auto& t = **task;
-      std::fprintf(stderr, "ralph: task %lld %s after %lld iteration%s · %s tokens · %s · %s\n",
+      std::fprintf(stderr, "ralph: task %lld %s after %lld iteration%s · %s tokens · cost %s · %s\n",
                    static_cast<long long>(t.id), std::string(domain::to_string(outcome.reason)).c_str(),
                    static_cast<long long>(t.totals.iterations), t.totals.iterations == 1 ? "" : "s",
                    format_count(t.totals.usage.total()).c_str(), format_cost(t.totals).c_str(),
