@@ -1,5 +1,7 @@
 // The `command` agent: stdout is the output, except lines that are a JSON
-// object with "type":"usage" (cumulative within the iteration).
+// object with "type":"usage" (cumulative within the iteration; the last wins).
+#include <utility>
+
 #include "agents/parsers/json_line.hpp"
 #include "agents/parsers/stream_parser.hpp"
 
@@ -14,40 +16,39 @@ public:
       m_state.usage = {count(*j, "input_tokens"), count(*j, "output_tokens"), count(*j, "cache_read_tokens"),
                        count(*j, "cache_write_tokens")};
       m_state.usage_known = true;
-      if (auto c = j->find("cost_usd"); c != j->end() && c->is_number() && c->get<double>() >= 0)
-        m_state.reported_cost = c->get<double>();
+      m_state.reported_cost = usd(*j, "cost_usd");
       m_state.model = value_or<std::string>(*j, "model", m_state.model);
       m_state.session_id = value_or<std::string>(*j, "session_id", m_state.session_id);
       return true;
     }
-    if (!m_state.final_text.empty()) m_state.final_text += '\n';
+    if (m_lines++ > 0) m_state.final_text += '\n';
+    m_state.final_text.append(line);
     // Bounded: the completion check reads the end of the output.
     if (m_state.final_text.size() > k_max_text) m_state.final_text.erase(0, m_state.final_text.size() - k_max_text / 2);
-    m_state.final_text.append(line);
     m_text.append(line).append("\n");
     return false;
   }
 
   std::string take_text() override { return std::exchange(m_text, {}); }
 
-  void finish(int exit_code, std::string_view stderr_tail) override {
+  void finish(int exit_code, std::string_view) override {
     m_state.num_turns = 1;
     m_state.ok = exit_code == 0;
     if (m_state.ok) {
       m_state.fault = FaultKind::none;
       return;
     }
-    m_state.error = "command exited with code " + std::to_string(exit_code) +
-                    (stderr_tail.empty() ? "" : ": " + std::string(stderr_tail));
-    // sysexits: EX_TEMPFAIL, EX_NOPERM, EX_CONFIG.
-    m_state.fault = exit_code == 75 ? FaultKind::infra
+    m_state.error = exit_code < 0 ? "command was killed" : "command exited with code " + std::to_string(exit_code);
+    // sysexits(3): EX_TEMPFAIL, EX_NOPERM, EX_CONFIG.
+    m_state.fault = exit_code == 75   ? FaultKind::infra
                     : exit_code == 77 ? FaultKind::auth
                     : exit_code == 78 ? FaultKind::config
                                       : FaultKind::agent;
   }
 
 private:
-  static constexpr std::size_t k_max_text = 1 << 20;
+  static constexpr std::size_t k_max_text = 4u << 20;
+  std::size_t m_lines = 0;
   std::string m_text;
 };
 
