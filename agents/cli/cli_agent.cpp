@@ -1,9 +1,9 @@
 #include "agents/cli/cli_agent.hpp"
 
-#include <unistd.h>
-
+#include "agents/cli/cli_invocation.hpp"
 #include "agents/cli/iteration_log.hpp"
 #include "agents/parsers/stream_parser.hpp"
+#include "core/domain/duration.hpp"
 #include "core/log/redact.hpp"
 #include "core/pricing/pricing.hpp"
 #include "core/proc/process.hpp"
@@ -14,54 +14,31 @@ namespace {
 
 constexpr std::size_t k_stderr_tail = 2048;
 
-std::string default_program(const std::string& kind) { return kind; }
-
-std::vector<std::string> base_argv(const AgentSettings& s, const IterationRequest& req) {
-  std::vector<std::string> argv = s.command.empty() ? std::vector<std::string>{default_program(s.kind)} : s.command;
-  auto add = [&](std::initializer_list<std::string> a) { argv.insert(argv.end(), a); };
-  if (s.kind == "claude") {
-    add({"-p", "--output-format", "stream-json", "--verbose", "--permission-mode",
-         s.permission_mode.empty() ? "acceptEdits" : s.permission_mode});
-    if (!req.model.empty()) add({"--model", req.model});
-    if (!req.resume_session.empty()) add({"--resume", req.resume_session});
-  } else if (s.kind == "codex") {
-    add({"exec", "--json", "--skip-git-repo-check"});
-    if (!req.model.empty()) add({"-m", req.model});
-  } else if (s.kind == "gemini") {
-    add({"-p", "", "-o", "stream-json", "--yolo"});
-    if (!req.model.empty()) add({"-m", req.model});
+// The last ~2 KB of stderr, starting on a line (or at least a UTF-8
+// character) boundary, without trailing blank space.
+class StderrTail {
+public:
+  void append(std::string_view chunk) {
+    m_text.append(chunk);
+    if (m_text.size() > 4 * k_stderr_tail) m_text.erase(0, m_text.size() - k_stderr_tail);
   }
-  argv.insert(argv.end(), s.extra_args.begin(), s.extra_args.end());
-  if (s.kind == "codex") argv.push_back("-"); // the prompt comes on stdin
-  return argv;
-}
-
-std::string api_key(const AgentSettings& s) {
-  if (!s.api_key.empty()) return s.api_key;
-  if (!s.api_key_env.empty())
-    if (const char* v = std::getenv(s.api_key_env.c_str())) return v;
-  return {};
-}
-
-std::vector<std::string> environment(const AgentSettings& s, const IterationRequest& req) {
-  std::vector<std::string> env;
-  if (s.kind == "claude") {
-    // Only the API calls the loop pays for: no telemetry, updater or bug reports.
-    env.push_back("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1");
-    // Claude Code refuses bypassPermissions as root unless told it is sandboxed;
-    // a user who asked for that mode for an unattended loop means it.
-    if (s.permission_mode == "bypassPermissions" && ::geteuid() == 0) env.push_back("IS_SANDBOX=1");
+  std::string take() const {
+    std::string t = m_text;
+    if (t.size() > k_stderr_tail) {
+      t.erase(0, t.size() - k_stderr_tail);
+      auto nl = t.find('\n');
+      if (nl != std::string::npos && nl + 1 < t.size() && nl < k_stderr_tail / 2) t.erase(0, nl + 1);
+      std::size_t i = 0;
+      while (i < t.size() && (static_cast<unsigned char>(t[i]) & 0xC0) == 0x80) ++i;
+      t.erase(0, i);
+    }
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) t.pop_back();
+    return t;
   }
-  if (auto key = api_key(s); !key.empty()) {
-    log::register_secret(key);
-    if (s.kind == "claude") env.push_back("ANTHROPIC_API_KEY=" + key);
-    if (s.kind == "codex") { env.push_back("OPENAI_API_KEY=" + key); env.push_back("CODEX_API_KEY=" + key); }
-    if (s.kind == "gemini") env.push_back("GEMINI_API_KEY=" + key);
-  }
-  for (const auto& [k, v] : s.env) env.push_back(k + "=" + v);
-  env.insert(env.end(), req.env.begin(), req.env.end());
-  return env;
-}
+
+private:
+  std::string m_text;
+};
 
 class CliAgent final : public Agent {
 public:
@@ -69,25 +46,33 @@ public:
       : m_name(std::move(name)), m_settings(std::move(settings)), m_ctx(ctx) {}
 
   std::string_view name() const override { return m_name; }
+  // claude, codex and gemini always report tokens; a command agent does when
+  // configured to print usage lines.
   bool reports_usage() const override { return m_settings.kind != "command" || m_settings.reports_usage; }
 
   IterationResult run(const IterationRequest& req, EventSink& sink, const util::CancelSource& cancel) override {
+    if (m_settings.kind == "command" && m_settings.command.empty()) {
+      IterationResult r;
+      r.fault = FaultKind::config;
+      r.error = "agent '" + m_name + "' has kind 'command' but no agents." + m_name + ".command";
+      return r;
+    }
     auto parser = make_parser();
-    IterationLog log(req.log_path);
+    IterationLog out_log(req.log_path);
     IterationLog err_log(req.log_path.empty() ? req.log_path : std::filesystem::path(req.log_path.string() + ".stderr"));
-    std::string stderr_tail;
+    StderrTail stderr_tail;
 
     proc::ProcessSpec spec;
-    spec.argv = base_argv(m_settings, req);
+    spec.argv = cli_argv(m_settings, req);
     spec.workdir = req.workdir;
-    spec.env = environment(m_settings, req);
+    spec.env = cli_env(m_settings, req);
     spec.stdin_data = req.prompt;
     spec.deadline = req.deadline;
     spec.inactivity_timeout = req.inactivity_timeout;
     spec.kill_grace = req.kill_grace;
 
     proc::OutputHandlers out;
-    out.on_stdout_raw = [&](std::string_view chunk) { log.write(chunk); };
+    out.on_stdout_raw = [&](std::string_view chunk) { out_log.write(chunk); };
     out.on_stdout_line = [&](std::string_view line, bool) {
       bool usage_changed = parser->feed(line);
       if (auto text = parser->take_text(); !text.empty()) sink.on_text(text);
@@ -96,14 +81,13 @@ public:
     out.on_stderr = [&](std::string_view chunk) {
       err_log.write(chunk);
       stderr_tail.append(chunk);
-      if (stderr_tail.size() > 2 * k_stderr_tail) stderr_tail.erase(0, stderr_tail.size() - k_stderr_tail);
     };
     auto proc_result = m_ctx.runner.run(spec, out, &cancel);
-    log.flush();
-    if (stderr_tail.size() > k_stderr_tail) stderr_tail.erase(0, stderr_tail.size() - k_stderr_tail);
-    while (!stderr_tail.empty() && (stderr_tail.back() == '\n' || stderr_tail.back() == ' ')) stderr_tail.pop_back();
-    parser->finish(proc_result.exit_code, log::redact(stderr_tail));
-    return to_result(*parser, proc_result, req);
+    out_log.flush();
+    err_log.flush();
+    auto tail = log::redact(stderr_tail.take());
+    parser->finish(proc_result.ending == proc::Ending::exited ? proc_result.exit_code : -1, tail);
+    return to_result(parser->state(), proc_result, req, tail, cancel);
   }
 
 private:
@@ -114,16 +98,27 @@ private:
     return make_command_parser();
   }
 
+  // Reported if the agent reports it, else priced by the model it names (or
+  // the requested one: codex never names it), else unknown — never $0.
   domain::Cost cost_of(const ParsedStream& s, const IterationRequest& req) const {
     if (s.reported_cost) return domain::Cost::reported(*s.reported_cost);
     if (!s.usage_known) return domain::Cost::unknown();
-    return m_ctx.prices.compute(s.model.empty() ? req.model : s.model, s.usage);
+    const std::string& model = s.model.empty() ? req.model : s.model;
+    if (model.empty()) return domain::Cost::unknown();
+    return m_ctx.prices.compute(model, s.usage);
   }
 
-  IterationResult to_result(const StreamParser& parser, const proc::ProcessResult& p, const IterationRequest& req) const {
-    const auto& s = parser.state();
+  std::string not_installed(const std::string& program) const {
+    std::string msg = "agent '" + m_name + "' is not installed: '" + program + "' not found in PATH (";
+    auto hint = install_hint(m_settings.kind);
+    if (!hint.empty()) msg += "install " + std::string(hint) + " or ";
+    return msg + "set agents." + m_name + ".command)";
+  }
+
+  IterationResult to_result(const ParsedStream& s, const proc::ProcessResult& p, const IterationRequest& req,
+                            const std::string& stderr_tail, const util::CancelSource& cancel) const {
     IterationResult r;
-    r.exit_code = p.exit_code;
+    r.exit_code = p.ending == proc::Ending::exited ? p.exit_code : -1;
     r.final_text = s.final_text;
     r.usage = s.usage;
     r.usage_known = s.usage_known;
@@ -134,35 +129,43 @@ private:
     r.retry_after = s.retry_after;
     r.output_bytes = p.stdout_bytes;
     switch (p.ending) {
-    case proc::Ending::spawn_failed:
+    case proc::Ending::spawn_failed: {
       r.fault = FaultKind::config;
-      r.error = "agent '" + m_name + "' could not start: " + p.error +
-                (m_settings.kind == "claude" ? " (install @anthropic-ai/claude-code or set agents." + m_name + ".command)"
-                                             : "");
-      break;
+      auto program = spec_program(req);
+      r.error = proc::find_executable(program) ? "agent '" + m_name + "' could not start: " + p.error
+                                               : not_installed(program);
+      return r;
+    }
     case proc::Ending::timed_out:
       r.fault = FaultKind::timeout;
-      r.error = "iteration deadline reached; the agent's process group was stopped";
-      break;
+      r.error = "iteration deadline reached";
+      return r;
     case proc::Ending::inactive:
       r.fault = FaultKind::timeout;
-      r.error = "no output for " + std::to_string(req.inactivity_timeout ? req.inactivity_timeout->count() / 1000 : 0) +
-                "s; the agent's process group was stopped";
-      break;
-    case proc::Ending::cancelled:
+      r.error = "no output for " + domain::format_duration(req.inactivity_timeout.value_or(domain::Millis{0}));
+      return r;
+    case proc::Ending::cancelled: {
       r.fault = FaultKind::cancelled;
-      r.error = "cancelled";
-      break;
+      auto reason = cancel.reason();
+      r.error = reason.empty() ? "cancelled" : "cancelled: " + reason;
+      return r;
+    }
     case proc::Ending::signaled:
-      r.fault = FaultKind::agent;
-      r.error = "agent killed by signal " + std::to_string(p.signal);
-      break;
     case proc::Ending::exited:
-      r.fault = s.fault;
-      r.error = log::redact(s.error);
       break;
     }
+    r.fault = s.ok ? FaultKind::none : s.fault;
+    if (r.fault == FaultKind::none) return r;
+    r.error = s.error;
+    if (p.ending == proc::Ending::signaled) r.error += " (killed by signal " + std::to_string(p.signal) + ")";
+    if (!stderr_tail.empty()) r.error += "\nstderr: " + stderr_tail;
+    r.error = log::redact(r.error);
     return r;
+  }
+
+  std::string spec_program(const IterationRequest& req) const {
+    auto argv = cli_argv(m_settings, req);
+    return argv.empty() ? std::string() : argv.front();
   }
 
   std::string m_name;
@@ -172,13 +175,8 @@ private:
 
 } // namespace
 
-std::string cli_program(const AgentSettings& settings) {
-  return settings.command.empty() ? default_program(settings.kind) : settings.command.front();
-}
-
 std::unique_ptr<Agent> make_cli_agent(const std::string& name, const AgentSettings& settings, AgentContext ctx) {
-  if (settings.kind != "claude" && settings.kind != "codex" && settings.kind != "gemini" && settings.kind != "command")
-    return nullptr;
+  if (!is_cli_kind(settings.kind)) return nullptr;
   return std::make_unique<CliAgent>(name, settings, ctx);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Agents that are command-line programs (claude, codex, gemini, command):
-// one process per iteration, the prompt on stdin, stdout parsed line by line.
+// one process per iteration through AgentContext::runner, the prompt on
+// stdin, stdout parsed line by line and kept in req.log_path.
 #include <memory>
 #include <string>
 
@@ -10,8 +11,5 @@ namespace ralph::agents {
 
 // The adapter for a CLI kind; nullptr for any other kind.
 std::unique_ptr<Agent> make_cli_agent(const std::string& name, const AgentSettings& settings, AgentContext ctx);
-
-// The program a CLI agent runs: settings.command[0], or the kind's binary.
-std::string cli_program(const AgentSettings& settings);
 
 } // namespace ralph::agents
