@@ -89,9 +89,12 @@ private:
   bool take_json_output(const nlohmann::json& j) {
     m_result = true;
     auto e = j.find("error");
-    m_success = e == j.end() || e->is_null();
+    auto response = j.find("response");
+    // Success is a response and no error; stats alone answer nothing.
+    m_success = (e == j.end() || e->is_null()) && response != j.end() && response->is_string();
     if (e != j.end() && e->is_object()) m_error = value_or<std::string>(*e, "message", "error");
-    else if (!m_success) m_error = "error";
+    else if (e != j.end() && !e->is_null()) m_error = "error";
+    else m_error.clear();
     m_state.final_text = value_or<std::string>(j, "response", "");
     m_state.session_id = value_or<std::string>(j, "session_id", m_state.session_id);
     m_state.num_turns = 1;
@@ -101,10 +104,12 @@ private:
     if (models == stats->end() || !models->is_object()) return false;
     domain::Usage total;
     std::int64_t best_output = -1;
+    bool any = false;
     for (const auto& [model, m] : models->items()) {
       if (!m.is_object()) continue;
       auto t = m.find("tokens");
       if (t == m.end() || !t->is_object()) continue;
+      any = true;
       auto prompt = count(*t, "prompt");
       auto cached = std::min(count(*t, "cached"), prompt);
       domain::Usage one{prompt - cached, count(*t, "candidates") + count(*t, "thoughts"), cached, 0};
@@ -114,6 +119,7 @@ private:
         m_state.model = model;
       }
     }
+    if (!any) return false;
     m_state.usage = total;
     m_state.usage_known = true;
     return true;
