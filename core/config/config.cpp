@@ -1,7 +1,8 @@
 // Config values: typed validation of text from any layer, typed reads.
-#include <cerrno>
-#include <charconv>
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 #include "core/config/config.hpp"
@@ -14,16 +15,20 @@ namespace ralph::config {
 
 namespace {
 
-std::string type_name(Type t) {
-  switch (t) {
-  case Type::string: return "a string";
-  case Type::integer: return "a non-negative integer";
-  case Type::number: return "a non-negative number";
-  case Type::boolean: return "true or false";
-  case Type::duration: return "a duration such as 90s, 30m or 4h";
-  case Type::string_list: return "a list of strings";
-  }
-  return "a value";
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Exact text of a finite double, always with a '.' or exponent so it reads
+// back as a TOML float: 3 -> "3.0", 0.1 -> "0.1", 1e-07 -> "1e-07".
+std::string number_text(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  std::string out(buf, ec == std::errc{} ? end : buf);
+  if (out.find_first_of(".e") == std::string::npos) out += ".0";
+  return out;
 }
 
 } // namespace
@@ -36,48 +41,72 @@ std::string list_text(const std::vector<std::string>& items) {
   return out + "]";
 }
 
+std::string expected_words(Type type) {
+  switch (type) {
+  case Type::string: return "a string";
+  case Type::integer: return "an integer";
+  case Type::number: return "a number";
+  case Type::boolean: return "a boolean (true or false)";
+  case Type::duration: return "a duration such as \"90s\", \"30m\" or \"4h\"";
+  case Type::string_list: return "a list of strings";
+  }
+  return "a value";
+}
+
+std::string got_text(const KeyInfo& info, std::string_view text) {
+  return info.secret ? ", got a hidden value" : ", got " + quote(text);
+}
+
 std::optional<std::string> validate(const KeyInfo& info, std::string_view text, Value& out) {
   out.text = std::string(text);
   out.items.clear();
+  const std::string type_problem = "expected " + expected_words(info.type);
   switch (info.type) {
   case Type::string: return std::nullopt;
   case Type::integer: {
-    long long v = 0;
+    std::int64_t v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc{} || p != text.data() + text.size() || v < 0) break;
+    if (ec != std::errc{} || p != text.data() + text.size()) return type_problem;
+    // Every integer key is a count or a limit.
+    if (v < 0) return type_problem + " >= 0";
+    out.text = std::to_string(v);
     return std::nullopt;
   }
   case Type::number: {
-    std::string s(text);
-    char* end = nullptr;
-    errno = 0;
-    double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0' || errno != 0 || !(v >= 0)) break;
+    double v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || p != text.data() + text.size() || !std::isfinite(v)) return type_problem;
+    if (v < 0) return type_problem + " >= 0";
+    out.text = number_text(v == 0 ? 0.0 : v); // no "-0.0"
     return std::nullopt;
   }
-  case Type::boolean:
-    if (text == "true" || text == "1" || text == "yes") { out.text = "true"; return std::nullopt; }
-    if (text == "false" || text == "0" || text == "no") { out.text = "false"; return std::nullopt; }
-    break;
+  case Type::boolean: {
+    auto t = lower(text);
+    if (t == "true" || t == "1" || t == "yes" || t == "on") out.text = "true";
+    else if (t == "false" || t == "0" || t == "no" || t == "off") out.text = "false";
+    else return type_problem;
+    return std::nullopt;
+  }
   case Type::duration:
-    if (domain::parse_duration(text)) return std::nullopt;
-    break;
+    if (!domain::parse_duration(text)) return type_problem;
+    return std::nullopt;
   case Type::string_list: {
     auto items = parse_list_text(text);
-    if (!items) break;
+    if (!items) return type_problem;
     out.items = std::move(*items);
     out.text = list_text(out.items);
     return std::nullopt;
   }
   }
-  return "expected " + type_name(info.type) + ", got " + quote(text);
+  return type_problem;
 }
 
 void Config::set(std::string_view key, std::string_view text, std::string origin) {
   const KeyInfo* info = find_key(key);
   if (!info) throw ConfigError(origin + ": unknown key '" + std::string(key) + "'" + suggestion_for(key));
   Value v;
-  if (auto problem = validate(*info, text, v)) throw ConfigError(origin + ": " + std::string(key) + ": " + *problem);
+  if (auto problem = validate(*info, text, v))
+    throw ConfigError(origin + ": " + std::string(key) + ": " + *problem + got_text(*info, text));
   v.origin = std::move(origin);
   m_values[std::string(key)] = std::move(v);
 }
@@ -101,13 +130,17 @@ std::string Config::get_string(std::string_view key) const {
 std::optional<std::int64_t> Config::get_int(std::string_view key) const {
   auto* v = find(key);
   if (!v) return std::nullopt;
-  return std::strtoll(v->text.c_str(), nullptr, 10);
+  std::int64_t out = 0;
+  std::from_chars(v->text.data(), v->text.data() + v->text.size(), out);
+  return out;
 }
 
 std::optional<double> Config::get_number(std::string_view key) const {
   auto* v = find(key);
   if (!v) return std::nullopt;
-  return std::strtod(v->text.c_str(), nullptr);
+  double out = 0;
+  std::from_chars(v->text.data(), v->text.data() + v->text.size(), out);
+  return out;
 }
 
 bool Config::get_bool(std::string_view key) const {

@@ -34,9 +34,12 @@ struct KeyInfo {
 };
 const std::vector<KeyInfo>& key_table();
 const KeyInfo* find_key(std::string_view key); // matches '*' segments
+bool is_dynamic(const KeyInfo& info);           // a key under a named table (agents.*.kind)
+// "RALPH_LOOP_MAX_COST" for "loop.max_cost"; "" for a dynamic key (files only).
+std::string env_name(std::string_view key);
 
 // Where a value came from: "default", "/etc/ralph/config.toml:12:1",
-// "env RALPH_MAX_COST", "flag --max-cost".
+// "environment RALPH_MAX_COST", "flag --max-cost".
 struct Value {
   std::string text;   // canonical text form (strings unquoted; lists as TOML array)
   std::string origin;
@@ -73,25 +76,32 @@ private:
 struct LoadOptions {
   std::optional<std::filesystem::path> config_file; // --config
   std::filesystem::path cwd = ".";                  // where ./ralph.toml is looked for
-  bool read_system_files = true;                    // /etc and XDG (off in tests)
-  std::map<std::string, std::string> env;           // the environment to read
+  bool read_system_files = true;                    // /etc/ralph/config.toml (off in tests)
+  // The environment to read: layer 6, RALPH_CONFIG, and XDG_CONFIG_HOME/HOME
+  // for the user's file (tests point XDG_CONFIG_HOME into a sandbox).
+  std::map<std::string, std::string> env;
 };
 
 // Loads layers 1-6. Throws ConfigError with file:line:column on a malformed
-// file or a bad value; an unknown key in a file is an error too.
+// file, an unknown key (with a suggestion) or a value of the wrong type, and
+// "environment NAME: …" on a bad environment value. Unknown RALPH_LOOP_* etc.
+// variables only add to Config::warnings.
 Config load(const LoadOptions& options);
 
 // Reads the process environment into a map (for LoadOptions::env).
 std::map<std::string, std::string> process_environment();
 
-// Renders `ralph config show` lines; secrets masked. With origins:
-// "loop.max_cost = 5.0    # env RALPH_MAX_COST".
+// Renders `ralph config show`: one "key = <TOML literal>" line per effective
+// value, sorted; table names that are not bare keys quoted
+// (pricing.models."gpt-5.1".input); secrets masked. With origins:
+// "loop.max_cost = 5.0    # environment RALPH_MAX_COST".
 std::string render(const Config& config, bool with_origin);
 
 // The example configuration generated from the key table (config.toml.example).
 std::string render_example();
 
-// Masks a secret for display: "sk-…abcd" -> "****" (never shows more than 4 chars).
+// Masks a secret for display: "****", or "****abcd" (the last 4) when the
+// secret has at least 16 characters; "" stays "" (nothing is set).
 std::string mask_secret(std::string_view secret);
 
 // The default state directory: $XDG_STATE_HOME/ralph or ~/.local/state/ralph,

@@ -1,7 +1,11 @@
 // The one table of configuration keys: types, defaults, legacy environment
 // names, secrecy and docs. config.toml.example and config.toml(5) follow it
 // (tests/unit/config checks both).
+#include <algorithm>
+#include <cctype>
+
 #include "core/config/config.hpp"
+#include "core/config/values.hpp"
 
 namespace ralph::config {
 
@@ -42,19 +46,19 @@ const std::vector<KeyInfo>& key_table() {
       {"paths.state_dir", T::string, "\"\"", "", false,
        "state directory; empty = $XDG_STATE_HOME/ralph (/var/lib/ralph with RALPH_SYSTEM=1)"},
       {"log.level", T::string, "\"warn\"", "", false, "log level: trace, debug, info, warn, error"},
-      {"agents.*.kind", T::string, "", "", false,
+      {"agents.*.kind", T::string, "\"\"", "", false,
        "claude, codex, gemini, command, anthropic or openai (default: the table name, when it names a kind)"},
-      {"agents.*.command", T::string_list, "", "", false, "program and leading arguments, e.g. [\"./agent.sh\"]"},
-      {"agents.*.args", T::string_list, "", "", false, "extra arguments"},
-      {"agents.*.env", T::string_list, "", "", false, "extra environment, as \"NAME=value\""},
-      {"agents.*.model", T::string, "", "", false, "default model for this agent"},
-      {"agents.*.base_url", T::string, "", "", false, "API endpoint of an HTTP agent"},
-      {"agents.*.api_key", T::string, "", "", true, "API key; prefer api_key_env"},
-      {"agents.*.api_key_env", T::string, "", "", false, "environment variable that holds the API key"},
-      {"agents.*.max_output_tokens", T::integer, "", "", false, "HTTP agents: max_tokens per request (default 8192)"},
-      {"agents.*.max_retries", T::integer, "", "", false, "HTTP agents: 429/5xx retries within an iteration (default 3)"},
-      {"agents.*.reports_usage", T::boolean, "", "", false, "command agent: prints {\"type\":\"usage\",...} lines"},
-      {"agents.*.permission_mode", T::string, "", "", false, "claude --permission-mode (default acceptEdits)"},
+      {"agents.*.command", T::string_list, "[]", "", false, "program and leading arguments, e.g. [\"./agent.sh\"]"},
+      {"agents.*.args", T::string_list, "[]", "", false, "extra arguments"},
+      {"agents.*.env", T::string_list, "[]", "", false, "extra environment, as \"NAME=value\""},
+      {"agents.*.model", T::string, "\"\"", "", false, "default model for this agent"},
+      {"agents.*.base_url", T::string, "\"\"", "", false, "API endpoint of an HTTP agent"},
+      {"agents.*.api_key", T::string, "\"\"", "", true, "API key; prefer api_key_env"},
+      {"agents.*.api_key_env", T::string, "\"\"", "", false, "environment variable that holds the API key"},
+      {"agents.*.max_output_tokens", T::integer, "8192", "", false, "HTTP agents: max_tokens per request"},
+      {"agents.*.max_retries", T::integer, "3", "", false, "HTTP agents: 429/5xx retries within an iteration"},
+      {"agents.*.reports_usage", T::boolean, "false", "", false, "command agent: prints {\"type\":\"usage\",...} lines"},
+      {"agents.*.permission_mode", T::string, "\"\"", "", false, "claude --permission-mode; empty = acceptEdits"},
       {"pricing.version", T::string, "\"\"", "", false, "label recorded for overridden prices"},
       {"pricing.models.*.input", T::number, "", "", false, "USD per million uncached input tokens"},
       {"pricing.models.*.output", T::number, "", "", false, "USD per million output tokens"},
@@ -65,7 +69,9 @@ const std::vector<KeyInfo>& key_table() {
 }
 
 namespace {
-// "agents.*.kind" matches "agents.my.bot.kind": the name may contain dots.
+
+// "agents.*.kind" matches "agents.my.bot.kind": a table name may contain dots
+// (TOML quoted keys), so '*' stands for everything between prefix and suffix.
 bool matches(std::string_view pattern, std::string_view key) {
   auto star = pattern.find('*');
   if (star == std::string_view::npos) return pattern == key;
@@ -73,12 +79,72 @@ bool matches(std::string_view pattern, std::string_view key) {
   auto suffix = pattern.substr(star + 1);
   return key.size() > prefix.size() + suffix.size() && key.starts_with(prefix) && key.ends_with(suffix);
 }
+
 } // namespace
 
 const KeyInfo* find_key(std::string_view key) {
   for (const auto& k : key_table())
     if (matches(k.key, key)) return &k;
   return nullptr;
+}
+
+bool is_dynamic(const KeyInfo& info) { return info.key.find('*') != std::string_view::npos; }
+
+std::string env_name(std::string_view key) {
+  if (key.find('*') != std::string_view::npos) return "";
+  std::string name = "RALPH_";
+  for (char c : key) name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+// Optimal string alignment distance: insertions, deletions, substitutions
+// and swaps of neighbours ("max_cots" is one edit from "max_cost").
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+  // Only close misspellings: a suggestion far from what was typed misleads
+  // ("agents.x.kind" is not a typo of "agents.x.env").
+  std::size_t best_distance = std::min<std::size_t>(3, word.size() / 3 + 1);
+  std::string best;
+  for (const auto& c : candidates) {
+    auto d = edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string suggestion_for(std::string_view key) {
+  std::vector<std::string> candidates;
+  for (const auto& k : key_table()) {
+    std::string candidate(k.key);
+    if (auto star = candidate.find('*'); star != std::string::npos) {
+      // Compare with the user's table name filled in: "agents.mine.comand"
+      // is one edit from "agents.mine.command".
+      auto prefix = candidate.substr(0, star);
+      auto last = key.rfind('.');
+      if (!key.starts_with(prefix) || last == std::string_view::npos || last <= prefix.size()) continue;
+      candidate = std::string(key.substr(0, last)) + candidate.substr(star + 1);
+    }
+    if (candidate != key) candidates.push_back(std::move(candidate));
+  }
+  auto best = closest(key, candidates);
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
 } // namespace ralph::config

@@ -1,4 +1,7 @@
 // `ralph config show` and config.toml.example.
+#include <algorithm>
+#include <cctype>
+
 #include "core/config/config.hpp"
 #include "core/config/values.hpp"
 
@@ -15,12 +18,30 @@ std::string literal(const KeyInfo& info, const Value& v) {
   }
 }
 
+bool is_bare_key(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+// The TOML dotted key: a table name that is not a bare key is quoted, so
+// pricing.models."gpt-5.1".input reads back as the same key.
+std::string display_key(const KeyInfo& info, const std::string& key) {
+  auto star = info.key.find('*');
+  if (star == std::string_view::npos) return key;
+  auto prefix = info.key.substr(0, star);
+  auto suffix = info.key.substr(star + 1);
+  auto name = std::string_view(key).substr(prefix.size(), key.size() - prefix.size() - suffix.size());
+  return std::string(prefix) + (is_bare_key(name) ? std::string(name) : quote(name)) + std::string(suffix);
+}
+
 } // namespace
 
 std::string mask_secret(std::string_view secret) {
-  if (secret.empty()) return "\"\"";
-  if (secret.size() >= 16) return "\"****" + std::string(secret.substr(secret.size() - 4)) + "\"";
-  return "\"****\"";
+  if (secret.empty()) return "";
+  // A short secret keeps nothing: four characters of eight would be half of it.
+  if (secret.size() >= 16) return "****" + std::string(secret.substr(secret.size() - 4));
+  return "****";
 }
 
 std::string render(const Config& config, bool with_origin) {
@@ -28,7 +49,7 @@ std::string render(const Config& config, bool with_origin) {
   for (const auto& [key, value] : config.values()) {
     const KeyInfo* info = find_key(key);
     if (!info) continue;
-    std::string line = key + " = " + (info->secret ? mask_secret(value.text) : literal(*info, value));
+    std::string line = display_key(*info, key) + " = " + (info->secret ? quote(mask_secret(value.text)) : literal(*info, value));
     if (with_origin) {
       if (line.size() < 48) line.resize(48, ' ');
       line += "  # " + value.origin;
@@ -66,6 +87,7 @@ std::string render_example() {
     }
     out += (dynamic ? "# " : "") + name + " = " + (k.default_text.empty() ? "…" : std::string(k.default_text));
     out += "    # " + std::string(k.doc);
+    if (k.default_text.empty()) out += " (no default)";
     if (!k.env.empty()) out += " (env " + std::string(k.env) + ")";
     out += "\n";
   }
