@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 
 #include "core/config/config.hpp"
 #include "core/config/values.hpp"
@@ -81,15 +80,18 @@ std::string table_suggestion(const std::string& table) {
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
+// Shortest text that reads back as the same double.
+std::string float_text(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc{} ? std::string(buf, end) : "nan";
+}
+
 // How a value of the wrong type is described: `string "ten"`, `integer -1`.
 std::string describe(const toml::node& node, const KeyInfo& info) {
   if (auto s = node.as_string()) return info.secret ? "a hidden string" : "string " + quote(s->get());
   if (auto i = node.as_integer()) return "integer " + std::to_string(i->get());
-  if (auto f = node.as_floating_point()) {
-    std::ostringstream out;
-    out << f->get();
-    return "float " + out.str();
-  }
+  if (auto f = node.as_floating_point()) return "float " + float_text(f->get());
   if (auto b = node.as_boolean()) return std::string("boolean ") + (b->get() ? "true" : "false");
   if (auto a = node.as_array()) {
     for (const auto& el : *a)
@@ -98,12 +100,6 @@ std::string describe(const toml::node& node, const KeyInfo& info) {
   }
   if (node.is_table()) return "a table";
   return "a date or time";
-}
-
-std::string float_text(double v) {
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc{} ? std::string(buf, end) : "nan";
 }
 
 // The text Config::set validates, when the TOML type fits the key's type.
