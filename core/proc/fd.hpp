@@ -13,7 +13,10 @@ public:
   ~UniqueFd() { reset(); }
   UniqueFd(UniqueFd&& o) noexcept : m_fd(o.release()) {}
   UniqueFd& operator=(UniqueFd&& o) noexcept {
-    if (this != &o) { reset(); m_fd = o.release(); }
+    if (this != &o) {
+      reset();
+      m_fd = o.release();
+    }
     return *this;
   }
   UniqueFd(const UniqueFd&) = delete;
@@ -21,7 +24,11 @@ public:
 
   int get() const { return m_fd; }
   explicit operator bool() const { return m_fd >= 0; }
-  int release() { int fd = m_fd; m_fd = -1; return fd; }
+  int release() {
+    int fd = m_fd;
+    m_fd = -1;
+    return fd;
+  }
   void reset(int fd = -1) {
     if (m_fd >= 0) ::close(m_fd);
     m_fd = fd;
@@ -31,6 +38,16 @@ private:
   int m_fd = -1;
 };
 
+// Moves fd above 0/1/2 (a parent started with a closed stdin would otherwise
+// get a pipe end as fd 0, and the child's dup2 onto 0/1/2 would clobber it).
+inline bool move_above_stdio(UniqueFd& fd) {
+  if (fd.get() > 2) return true;
+  int moved = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
+  if (moved < 0) return false;
+  fd.reset(moved);
+  return true;
+}
+
 struct Pipe {
   UniqueFd read, write;
   bool open() {
@@ -38,7 +55,7 @@ struct Pipe {
     if (::pipe2(fds, O_CLOEXEC) != 0) return false;
     read.reset(fds[0]);
     write.reset(fds[1]);
-    return true;
+    return move_above_stdio(read) && move_above_stdio(write);
   }
 };
 

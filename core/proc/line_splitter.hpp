@@ -1,7 +1,7 @@
 #pragma once
 // Splits a byte stream into lines with bounded memory: a line longer than the
 // limit is delivered once, cut, with truncated = true, and the rest of it up
-// to the next newline is dropped.
+// to the next newline is dropped. A trailing '\r' (CRLF output) is removed.
 #include <functional>
 #include <string>
 #include <string_view>
@@ -11,7 +11,9 @@ namespace ralph::proc {
 class LineSplitter {
 public:
   using Handler = std::function<void(std::string_view line, bool truncated)>;
-  LineSplitter(std::size_t max_line, Handler handler) : m_max(max_line), m_handler(std::move(handler)) {}
+  // A limit of 0 is taken as 1, so every line still makes progress.
+  LineSplitter(std::size_t max_line, Handler handler)
+      : m_max(max_line == 0 ? 1 : max_line), m_handler(std::move(handler)) {}
 
   void feed(std::string_view chunk) {
     while (!chunk.empty()) {
