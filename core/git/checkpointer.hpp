@@ -1,19 +1,28 @@
 #pragma once
 // Git checkpoints of an agent's workdir. Never destructive: it stages and
-// commits, and nothing else — no reset, no checkout, no stash, no clean.
+// commits, and nothing else — no reset, no checkout, no stash, no clean —
+// so the user's uncommitted edits end up in a commit, never lost.
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/proc/process.hpp"
 #include "core/util/expected.hpp"
 
 namespace ralph::git {
 
+// A short, loggable message, e.g. "git commit failed: <stderr tail>".
+// Secrets are redacted.
 struct CheckpointError {
   std::string message;
 };
 
+template <typename T> using Result = util::Expected<T, CheckpointError>;
+
+// Runs git through a ProcessRunner, so tests and the daemon choose how.
+// Holds no state besides the runner: safe to use from several threads on
+// different workdirs.
 class Checkpointer {
 public:
   explicit Checkpointer(proc::ProcessRunner& runner) : m_runner(runner) {}
@@ -21,18 +30,22 @@ public:
   // True when workdir is inside a git work tree (and git is installed).
   bool is_repository(const std::filesystem::path& workdir);
 
-  // Stages every change (git add -A) and commits it. Returns the commit id,
-  // or nothing when there was nothing to commit. The user's hooks run; an
-  // identity is supplied only when the repository has none.
-  util::Expected<std::optional<std::string>, CheckpointError> commit_checkpoint(const std::filesystem::path& workdir,
-                                                                                const std::string& message);
+  // Stages every change (git add -A) and commits it with `message`. Returns
+  // the full id of the new commit, or nullopt when nothing changed.
+  // The user's hooks run (no --no-verify): a failing pre-commit hook is an
+  // error and leaves the changes staged. An identity (ralph
+  // <ralph@localhost>) is supplied only for the parts the repository and the
+  // environment lack.
+  Result<std::optional<std::string>> commit_checkpoint(const std::filesystem::path& workdir,
+                                                       const std::string& message);
 
 private:
   struct Output {
-    int exit_code = -1;
+    int exit_code = -1; // -1: did not run to an exit (spawn failure, timeout)
     std::string out, err;
   };
-  Output git(const std::filesystem::path& workdir, std::vector<std::string> args);
+  Output git(const std::filesystem::path& workdir, const std::vector<std::string>& args);
+  std::vector<std::string> identity_fallback(const std::filesystem::path& workdir);
 
   proc::ProcessRunner& m_runner;
 };
