@@ -195,6 +195,7 @@ void Session::check_timers(Clock::time_point now) {
 void Session::begin_stop(Ending why, Clock::time_point now) {
   m_stopping = why;
   ::kill(-m_pid, SIGTERM);
+  ::kill(-m_pid, SIGCONT); // a stopped member would only see SIGTERM once continued
   m_kill_at = now + m_spec.kill_grace;
 }
 

@@ -16,6 +16,8 @@
 
 namespace ralph::proc {
 
+// argv[0] without a '/' is looked up in ralph's own PATH (posix_spawnp),
+// not in a PATH given in env.
 struct ProcessSpec {
   std::vector<std::string> argv;                  // argv[0] is looked up in PATH
   std::filesystem::path workdir;                  // empty: inherit
@@ -59,6 +61,11 @@ public:
 };
 
 // fork/exec with setpgid and a poll() loop.
+// Implemented with posix_spawn (POSIX_SPAWN_SETPGROUP); exec failures come
+// back as Ending::spawn_failed, e.g. "cannot execute 'foo': No such file or
+// directory". Stateless: run() may be called from several threads at once.
+// The first run() ignores SIGPIPE process-wide (a child that closes its stdin
+// early gives EPIPE instead); children start with every signal at default.
 class PosixProcessRunner final : public ProcessRunner {
 public:
   ProcessResult run(const ProcessSpec& spec, const OutputHandlers& out,

@@ -68,6 +68,18 @@ TEST_CASE("a child that ignores SIGTERM is SIGKILLed after the grace, with its g
   CHECK(no_zombie_left());
 }
 
+TEST_CASE("a stopped child is continued so that it sees SIGTERM", "[proc]") {
+  proc::ProcessSpec s = bash("kill -STOP $$; sleep 1000");
+  s.deadline = steady_clock::now() + milliseconds(200);
+  s.kill_grace = milliseconds(5000);
+  Captured c;
+  auto start = steady_clock::now();
+  auto r = run_captured(s, c);
+  CHECK(r.ending == Ending::timed_out);
+  CHECK(r.signal == SIGTERM); // not SIGKILL after the 5 s grace
+  CHECK(elapsed_since(start) < milliseconds(1500));
+}
+
 TEST_CASE("stray grandchildren die when their leader exits", "[proc]") {
   // The grandchild keeps stdout open; the run must not wait for it.
   Captured c;
