@@ -9,39 +9,6 @@
 
 namespace ralph::cli {
 
-Context load_context(const GlobalOptions& opts, const std::vector<FlagValue>& flags,
-                     const std::filesystem::path& cwd) {
-  config::LoadOptions lo;
-  lo.env = config::process_environment();
-  lo.cwd = cwd;
-  if (!opts.config_file.empty()) lo.config_file = opts.config_file;
-  Context ctx{config::load(lo), {}, {}};
-
-  for (const auto& set : opts.sets) {
-    auto eq = set.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw UsageError("--set expects key=value, got '" + set + "'");
-    ctx.config.set(set.substr(0, eq), set.substr(eq + 1), "flag --set");
-  }
-  if (!opts.state_dir.empty()) ctx.config.set("paths.state_dir", opts.state_dir, "flag --state-dir");
-  for (const auto& f : flags) ctx.config.set(f.key, f.text, "flag " + f.flag);
-
-  auto dir = ctx.config.get_string("paths.state_dir");
-  ctx.state_dir = dir.empty() ? config::default_state_dir(lo.env) : std::filesystem::path(dir);
-  ctx.state_dir = std::filesystem::absolute(ctx.state_dir);
-  ctx.store_url = ctx.config.get_string("store.url");
-  if (ctx.store_url.empty()) ctx.store_url = "sqlite://" + (ctx.state_dir / "ralph.db").string();
-  return ctx;
-}
-
-std::unique_ptr<store::Store> open_store(const Context& ctx, const clock::Clock& clock) {
-  auto opened = store::open_store(ctx.store_url, clock);
-  if (!opened) throw Error("cannot open the store: " + opened.error().message);
-  auto migrated = (*opened)->migrate();
-  if (!migrated) throw Error("cannot prepare the store: " + migrated.error().message);
-  return std::move(*opened);
-}
-
 store::TaskId parse_task_id(const std::string& text) {
   store::TaskId id = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);

@@ -6,41 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "core/config/config.hpp"
-#include "core/store/store.hpp"
-
-namespace ralph::clock { class Clock; }
+#include "core/app/context.hpp"
 
 namespace ralph::cli {
 
-struct GlobalOptions {
-  std::string config_file;          // --config
-  std::string state_dir;            // --state-dir
-  std::vector<std::string> sets;    // --set key=value
+struct GlobalOptions : app::Overrides {
   int verbosity = 0;                // -v, -vv
 };
 
-// A flag that overrides a config key, e.g. {"loop.max_cost", "5", "--max-cost"}.
-struct FlagValue {
-  std::string key;
-  std::string text;
-  std::string flag;
-};
-
-struct Context {
-  config::Config config;
-  std::filesystem::path state_dir;
-  std::string store_url;
-};
-
-// Loads the configuration layers, then --set values and flags on top.
-// `cwd` is where ./ralph.toml is looked for. Throws ConfigError/UsageError.
-Context load_context(const GlobalOptions& opts, const std::vector<FlagValue>& flags,
-                     const std::filesystem::path& cwd = std::filesystem::current_path());
-
-// Opens (creating if needed) and migrates the store. Throws ralph::Error with
-// a clear message when it cannot.
-std::unique_ptr<store::Store> open_store(const Context& ctx, const clock::Clock& clock);
+using app::Context;
+using app::FlagValue;
+using app::load_context;
+using app::open_store;
 
 // Parses a task id given on the command line. Throws UsageError.
 store::TaskId parse_task_id(const std::string& text);

@@ -11,3 +11,6 @@ find_package(spdlog CONFIG REQUIRED)
 if(RALPH_BUILD_TESTS)
   find_package(Catch2 CONFIG REQUIRED)
 endif()
+# ralphd: HTTP endpoints (compiled cpp-httplib) and sd_notify.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)

@@ -7,7 +7,7 @@
 #include "agents/agent.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
-#include "cli/task_setup.hpp"
+#include "core/app/task_setup.hpp"
 #include "core/proc/process.hpp"
 
 namespace ralph::cli {
@@ -19,7 +19,7 @@ void add_agents_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->callback([&global, &exit_code, json] {
     auto ctx = load_context(global, {});
     proc::PosixProcessRunner runner;
-    auto infos = agents::detect_agents(all_agent_settings(ctx.config), runner);
+    auto infos = agents::detect_agents(app::all_agent_settings(ctx.config), runner);
     if (*json) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& a : infos)

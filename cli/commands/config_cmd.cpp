@@ -5,7 +5,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
-#include "cli/task_setup.hpp"
+#include "core/app/task_setup.hpp"
 
 namespace ralph::cli {
 
@@ -26,9 +26,9 @@ void add_config_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto* check = cmd->add_subcommand("check", "Validate the configuration; exit 2 with the problem if it is wrong");
   check->callback([&global, &exit_code] {
     auto ctx = load_context(global, {});
-    auto spec = spec_from_config(ctx.config, std::filesystem::current_path());
-    all_agent_settings(ctx.config); // every [agents.*] table must be valid
-    price_table(ctx.config);
+    auto spec = app::spec_from_config(ctx.config, std::filesystem::current_path());
+    app::all_agent_settings(ctx.config); // every [agents.*] table must be valid
+    app::price_table(ctx.config);
     for (const auto& w : ctx.config.warnings) std::fprintf(stderr, "ralph: warning: %s\n", w.c_str());
     std::printf("configuration ok (agent %s, store %s)\n", spec.agent.c_str(), ctx.store_url.c_str());
     exit_code = 0;

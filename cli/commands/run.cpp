@@ -12,9 +12,9 @@
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
-#include "cli/task_setup.hpp"
+#include "core/app/task_parts.hpp"
+#include "core/app/task_setup.hpp"
 #include "core/clock/clock.hpp"
-#include "core/git/checkpointer.hpp"
 #include "core/loop/loop_engine.hpp"
 #include "core/proc/process.hpp"
 #include "core/util/error.hpp"
@@ -33,18 +33,6 @@ std::string owner_name() {
   char host[256] = "localhost";
   ::gethostname(host, sizeof host - 1);
   return std::string("run:") + host + ":" + std::to_string(::getpid());
-}
-
-loop::CheckpointFn make_checkpoint(const domain::TaskSpec& spec, proc::ProcessRunner& runner) {
-  if (!spec.git) return {};
-  git::Checkpointer git(runner);
-  if (!git.is_repository(spec.workdir)) return {};
-  return [&runner, workdir = spec.workdir](const std::string& message) -> util::Expected<std::optional<std::string>, std::string> {
-    git::Checkpointer g(runner);
-    auto r = g.commit_checkpoint(workdir, message);
-    if (!r) return util::unexpected(r.error().message);
-    return *r;
-  };
 }
 
 // With -vv: ralph's own CPU time and peak RSS, agents excluded (benchmarks use it).
@@ -66,13 +54,9 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
   auto ctx = load_context(global, opts.task.to_flag_values(), workdir);
   for (const auto& w : ctx.config.warnings) std::fprintf(stderr, "ralph: warning: %s\n", w.c_str());
 
-  auto spec = spec_from_config(ctx.config, workdir);
-  auto settings = agent_settings(ctx.config, spec.agent);
-  auto prices = price_table(ctx.config);
+  auto spec = app::spec_from_config(ctx.config, workdir);
   proc::PosixProcessRunner runner;
-  auto agent = agents::make_agent(spec.agent, settings, agents::AgentContext{runner, prices});
-  if (!agent) throw ConfigError("agent '" + spec.agent + "' has an unsupported kind '" + settings.kind + "'");
-  check_runnable(spec, settings, *agent);
+  app::TaskParts parts(ctx.config, spec, runner);
 
   clock::SystemClock clock;
   auto store = open_store(ctx, clock);
@@ -88,7 +72,7 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
     std::fprintf(stderr, "ralph: task %lld: agent %s%s in %s\n", static_cast<long long>(*id), spec.agent.c_str(),
                  spec.model.empty() ? "" : (" (" + spec.model + ")").c_str(), spec.workdir.c_str());
 
-  loop::LoopDeps deps{*store, *agent, clock, runner, make_checkpoint(spec, runner), &view};
+  loop::LoopDeps deps{*store, parts.agent(), clock, runner, parts.checkpoint(), &view};
   loop::LoopEngine engine(deps, *lease, ctx.state_dir / "tasks" / std::to_string(*id));
   auto outcome = engine.run(cancel);
   view.clear_line();

@@ -10,7 +10,7 @@
 #include "core/domain/task.hpp"
 #include "core/pricing/pricing.hpp"
 
-namespace ralph::cli {
+namespace ralph::app {
 
 // The loop.* and git.* keys as a TaskSpec for `workdir` (made absolute).
 domain::TaskSpec spec_from_config(const config::Config& cfg, const std::filesystem::path& workdir);
@@ -29,4 +29,4 @@ pricing::PriceTable price_table(const config::Config& cfg);
 // agent that is not installed, or a token/cost budget it cannot meter.
 void check_runnable(const domain::TaskSpec& spec, const agents::AgentSettings& settings, const agents::Agent& agent);
 
-} // namespace ralph::cli
+} // namespace ralph::app

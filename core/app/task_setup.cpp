@@ -1,4 +1,4 @@
-#include "cli/task_setup.hpp"
+#include "core/app/task_setup.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include "core/proc/process.hpp"
 #include "core/util/error.hpp"
 
-namespace ralph::cli {
+namespace ralph::app {
 
 namespace {
 
@@ -133,4 +133,4 @@ void check_runnable(const domain::TaskSpec& spec, const agents::AgentSettings& s
   if (auto problem = loop::check_metering(spec, agent)) throw ConfigError(*problem);
 }
 
-} // namespace ralph::cli
+} // namespace ralph::app

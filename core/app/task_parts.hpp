@@ -1,0 +1,32 @@
+#pragma once
+// One task's agent and checkpointer, built from the effective configuration.
+// `ralph run` and ralphd's worker slots build them the same way.
+#include <memory>
+
+#include "agents/agent.hpp"
+#include "core/config/config.hpp"
+#include "core/domain/task.hpp"
+#include "core/loop/loop_engine.hpp"
+#include "core/pricing/pricing.hpp"
+
+namespace ralph::proc { class ProcessRunner; }
+
+namespace ralph::app {
+
+class TaskParts {
+public:
+  // Throws ConfigError when the agent is unknown, not installed, or cannot
+  // meter the spec's token/cost budgets.
+  TaskParts(const config::Config& cfg, const domain::TaskSpec& spec, proc::ProcessRunner& runner);
+
+  agents::Agent& agent() { return *m_agent; }
+  // Empty when checkpoints are off or the workdir is not a git repository.
+  const loop::CheckpointFn& checkpoint() const { return m_checkpoint; }
+
+private:
+  pricing::PriceTable m_prices; // the agent holds a reference to it
+  std::unique_ptr<agents::Agent> m_agent;
+  loop::CheckpointFn m_checkpoint;
+};
+
+} // namespace ralph::app

@@ -1,0 +1,2 @@
+// ralphd: placeholder until the supervisor lands.
+int main() { return 0; }
