@@ -104,6 +104,24 @@ struct TaskFilter {
   std::optional<domain::TaskState> state;
   std::optional<std::string> queue;
   std::int64_t limit = 100;             // newest first
+  std::optional<std::string> owner;     // lease owner (running tasks of one instance)
+};
+
+// A daemon, as registered in the store. Tasks it runs carry its id as their
+// lease owner.
+struct Instance {
+  std::string id;                       // "<host>:<pid>:<random>"
+  std::string host;
+  std::int64_t pid = 0;
+  std::string version;
+  std::int64_t slots = 0;
+  std::vector<std::string> queues;
+  std::vector<std::string> agents;      // agents it can run
+  std::string state = "active";         // active | draining | stopped | dead
+  std::int64_t started_at_ms = 0;
+  std::int64_t heartbeat_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  std::vector<TaskId> running;          // filled by list_instances()
 };
 
 class Store {
@@ -150,6 +168,21 @@ public:
   // A queued task is cancelled at once; a running one gets a cancel request
   // that its owner sees on renew(). Returns the resulting state.
   virtual Result<domain::TaskState> request_cancel(TaskId id) = 0;
+
+  // Registers (or re-registers) a daemon instance, alive for `ttl`.
+  virtual Result<void> register_instance(const Instance& instance, std::chrono::milliseconds ttl) = 0;
+  // Marks the instance alive for another `ttl`, in `state` (active,
+  // draining, stopped). not_found when the row is gone.
+  virtual Result<void> heartbeat_instance(const std::string& id, std::string_view state,
+                                          std::chrono::milliseconds ttl) = 0;
+  // Newest first; stopped and dead instances are kept for a day.
+  virtual Result<std::vector<Instance>> list_instances() = 0;
+  // Takes every running task of `owner` back to the queue (the owner is
+  // known dead), bumping epochs so it can never write again. Marks the
+  // instance dead. Returns the ids taken back.
+  virtual Result<std::vector<TaskId>> release_owner(const std::string& owner, std::string_view why) = 0;
+  // Number of tasks in each state (for metrics and sd_notify STATUS).
+  virtual Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() = 0;
 
   virtual Result<std::optional<Task>> get_task(TaskId id) = 0;
   virtual Result<std::vector<Task>> list_tasks(const TaskFilter& filter) = 0;

@@ -1,6 +1,7 @@
 #include "tests/integration/store_contract.hpp"
 
 #include <catch2/catch.hpp>
+#include <map>
 
 using namespace std::chrono;
 
@@ -262,6 +263,60 @@ void run_store_contract(const StoreFactory& factory) {
     CHECK(ok(db->list_tasks({domain::TaskState::running, std::nullopt, 10})).size() == 1);
     CHECK(ok(db->list_tasks({std::nullopt, std::string("gpu"), 10}))[0].id == b);
     CHECK(ok(db->list_tasks({std::nullopt, std::nullopt, 2})).size() == 2);
+  }
+
+  SECTION("list by lease owner and count by state") {
+    auto a = ok(db->submit(spec()));
+    auto b = ok(db->submit(spec()));
+    ok(db->submit(spec()));
+    ok(db->claim(a, "i1", seconds(30)));
+    ok(db->claim(b, "i2", seconds(30)));
+    auto mine = ok(db->list_tasks({domain::TaskState::running, std::nullopt, 10, std::string("i1")}));
+    REQUIRE(mine.size() == 1);
+    CHECK(mine[0].id == a);
+    auto counts = ok(db->count_tasks());
+    std::map<domain::TaskState, std::int64_t> by_state(counts.begin(), counts.end());
+    CHECK(by_state[domain::TaskState::running] == 2);
+    CHECK(by_state[domain::TaskState::queued] == 1);
+  }
+
+  SECTION("instances register, heartbeat, list their running tasks and expire") {
+    store::Instance inst;
+    inst.id = "host:1:abc";
+    inst.host = "host";
+    inst.pid = 1;
+    inst.version = "0.1.0";
+    inst.slots = 4;
+    inst.queues = {"default", "gpu"};
+    inst.agents = {"claude"};
+    ok(db->register_instance(inst, seconds(10)));
+    auto id = ok(db->submit(spec()));
+    ok(db->claim(id, inst.id, seconds(30)));
+    auto all = ok(db->list_instances());
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].state == "active");
+    CHECK(all[0].queues == std::vector<std::string>{"default", "gpu"});
+    CHECK(all[0].running == std::vector<store::TaskId>{id});
+    clock.advance(seconds(11));
+    CHECK(ok(db->list_instances())[0].state == "expired");
+    ok(db->heartbeat_instance(inst.id, "draining", seconds(10)));
+    CHECK(ok(db->list_instances())[0].state == "draining");
+    CHECK(failure(db->heartbeat_instance("nobody", "active", seconds(10))) == store::Failure::not_found);
+  }
+
+  SECTION("release_owner takes a dead instance's tasks back and fences it") {
+    auto a = ok(db->submit(spec()));
+    auto b = ok(db->submit(spec()));
+    auto lease_a = ok(db->claim(a, "dead:1:x", seconds(30)));
+    ok(db->claim(b, "alive:2:y", seconds(30)));
+    auto back = ok(db->release_owner("dead:1:x", "restart"));
+    CHECK(back == std::vector<store::TaskId>{a});
+    CHECK(ok(db->get_task(a))->state == domain::TaskState::queued);
+    CHECK(ok(db->get_task(b))->state == domain::TaskState::running);
+    CHECK(failure(db->renew(lease_a, seconds(30))) == store::Failure::fenced);
+    auto again = ok(db->claim(a, "alive:2:y", seconds(30)));
+    CHECK(again.epoch > lease_a.epoch);
+    CHECK(failure(db->finish(lease_a, domain::StopReason::completed, "")) == store::Failure::fenced);
   }
 
   SECTION("migrate is idempotent and data survives a reopen") {

@@ -73,11 +73,29 @@ CREATE TABLE events (
 CREATE INDEX events_task ON events (task_id, id);
 )sql";
 
+// Daemons register here; their id is the lease owner of the tasks they run.
+constexpr std::string_view k_0002_instances = R"sql(
+CREATE TABLE instances (
+  id           TEXT    PRIMARY KEY,
+  host         TEXT    NOT NULL,
+  pid          INTEGER NOT NULL,
+  version      TEXT    NOT NULL,
+  slots        INTEGER NOT NULL,
+  queues       TEXT    NOT NULL,                  -- JSON array
+  agents       TEXT    NOT NULL DEFAULT '[]',     -- JSON array
+  state        TEXT    NOT NULL CHECK (state IN ('active','draining','stopped','dead')),
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL
+) STRICT;
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "init", k_0001_init},
+      {2, "instances", k_0002_instances},
   };
   return all;
 }

@@ -2,6 +2,7 @@
 
 #include "core/clock/clock.hpp"
 #include "core/domain/task_json.hpp"
+#include "core/store/sqlite/instance_rows.hpp"
 #include "core/store/sqlite/migrations.hpp"
 #include "core/store/sqlite/task_rows.hpp"
 
@@ -242,6 +243,55 @@ public:
     });
   }
 
+  Result<void> register_instance(const Instance& inst, milliseconds ttl) override {
+    return guard([&] {
+      Txn txn(m_db);
+      auto now = now_ms();
+      upsert_instance(m_db, inst, now, now + ttl.count());
+      txn.commit();
+    });
+  }
+
+  Result<void> heartbeat_instance(const std::string& id, std::string_view state, milliseconds ttl) override {
+    return guard([&] {
+      auto now = now_ms();
+      if (!touch_instance(m_db, id, state, now, now + ttl.count()))
+        throw DbError{Failure::not_found, "no instance " + id};
+    });
+  }
+
+  Result<std::vector<Instance>> list_instances() override {
+    return guard([&] { return read_instances(m_db, now_ms()); });
+  }
+
+  Result<std::vector<TaskId>> release_owner(const std::string& owner, std::string_view why) override {
+    return guard([&] {
+      Txn txn(m_db);
+      auto now = now_ms();
+      auto st = m_db.prepare("UPDATE tasks SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, "
+                             "lease_epoch = lease_epoch + 1, takeovers = takeovers + 1, updated_at = ?1 "
+                             "WHERE state = 'running' AND lease_owner = ?2 RETURNING id");
+      st.bind(1, now).bind(2, owner);
+      std::vector<TaskId> ids;
+      while (st.step()) ids.push_back(st.int64(0));
+      for (auto id : ids)
+        event(id, "taken_back", R"({"owner":)" + json_string(owner) + R"(,"why":)" + json_string(why) + "}");
+      mark_instance_dead(m_db, owner, now);
+      txn.commit();
+      return ids;
+    });
+  }
+
+  Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() override {
+    return guard([&] {
+      auto st = m_db.prepare("SELECT state, count(*) FROM tasks GROUP BY state");
+      std::vector<std::pair<domain::TaskState, std::int64_t>> out;
+      while (st.step())
+        if (auto s = domain::parse_task_state(st.text(0))) out.emplace_back(*s, st.int64(1));
+      return out;
+    });
+  }
+
   Result<std::optional<Task>> get_task(TaskId id) override {
     return guard([&]() -> std::optional<Task> {
       auto st = m_db.prepare(std::string(k_task_select) + " WHERE id = ?1");
@@ -254,10 +304,10 @@ public:
   Result<std::vector<Task>> list_tasks(const TaskFilter& f) override {
     return guard([&] {
       std::string sql = std::string(k_task_select) + " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR queue = ?2) "
-                                                     "ORDER BY id DESC LIMIT ?3";
+                                                     "AND (?4 IS NULL OR lease_owner = ?4) ORDER BY id DESC LIMIT ?3";
       auto st = m_db.prepare(sql);
       if (f.state) st.bind(1, domain::to_string(*f.state)); else st.bind_null(1);
-      st.bind(2, f.queue).bind(3, f.limit);
+      st.bind(2, f.queue).bind(3, f.limit).bind(4, f.owner);
       std::vector<Task> out;
       while (st.step()) out.push_back(read_task(st));
       return out;

@@ -1,0 +1,86 @@
+#include "core/store/sqlite/instance_rows.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ralph::store::sqlite {
+
+namespace {
+
+constexpr std::int64_t k_keep_gone_ms = 24 * 3600 * 1000; // stopped/dead rows stay visible a day
+
+std::string json_list(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+
+std::vector<std::string> parse_list(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  std::vector<std::string> out;
+  if (!j.is_array()) return out;
+  for (const auto& e : j)
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  return out;
+}
+
+} // namespace
+
+void upsert_instance(Db& db, const Instance& inst, std::int64_t now_ms, std::int64_t expires_ms) {
+  auto st = db.prepare(
+      "INSERT INTO instances (id, host, pid, version, slots, queues, agents, state, started_at, heartbeat_at, expires_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10) "
+      "ON CONFLICT (id) DO UPDATE SET slots = ?5, queues = ?6, agents = ?7, state = ?8, heartbeat_at = ?9, "
+      "expires_at = ?10");
+  st.bind(1, inst.id).bind(2, inst.host).bind(3, inst.pid).bind(4, inst.version).bind(5, inst.slots);
+  st.bind(6, json_list(inst.queues)).bind(7, json_list(inst.agents)).bind(8, inst.state);
+  st.bind(9, now_ms).bind(10, expires_ms);
+  st.run();
+  // Old rows of instances that are gone would otherwise pile up forever.
+  auto prune = db.prepare("DELETE FROM instances WHERE state IN ('stopped','dead') AND heartbeat_at < ?1");
+  prune.bind(1, now_ms - k_keep_gone_ms);
+  prune.run();
+}
+
+bool touch_instance(Db& db, const std::string& id, std::string_view state, std::int64_t now_ms,
+                    std::int64_t expires_ms) {
+  auto st = db.prepare("UPDATE instances SET state = ?1, heartbeat_at = ?2, expires_at = ?3 WHERE id = ?4");
+  st.bind(1, state).bind(2, now_ms).bind(3, expires_ms).bind(4, id);
+  st.run();
+  return db.changes() == 1;
+}
+
+std::vector<Instance> read_instances(Db& db, std::int64_t now_ms) {
+  auto st = db.prepare("SELECT id, host, pid, version, slots, queues, agents, state, started_at, heartbeat_at, "
+                       "expires_at FROM instances ORDER BY started_at DESC, id");
+  std::vector<Instance> out;
+  while (st.step()) {
+    Instance i;
+    i.id = st.text(0);
+    i.host = st.text(1);
+    i.pid = st.int64(2);
+    i.version = st.text(3);
+    i.slots = st.int64(4);
+    i.queues = parse_list(st.text(5));
+    i.agents = parse_list(st.text(6));
+    i.state = st.text(7);
+    i.started_at_ms = st.int64(8);
+    i.heartbeat_at_ms = st.int64(9);
+    i.expires_at_ms = st.int64(10);
+    // An active row whose heartbeat lapsed is reported as what it is.
+    if ((i.state == "active" || i.state == "draining") && i.expires_at_ms < now_ms) i.state = "expired";
+    out.push_back(std::move(i));
+  }
+  auto tasks = db.prepare("SELECT id FROM tasks WHERE state = 'running' AND lease_owner = ?1 ORDER BY id");
+  for (auto& i : out) {
+    tasks.bind(1, i.id);
+    std::vector<TaskId> ids;
+    while (tasks.step()) ids.push_back(tasks.int64(0));
+    i.running = std::move(ids);
+    tasks.done();
+  }
+  return out;
+}
+
+void mark_instance_dead(Db& db, const std::string& id, std::int64_t now_ms) {
+  auto st = db.prepare("UPDATE instances SET state = 'dead', heartbeat_at = ?1 WHERE id = ?2 AND state <> 'stopped'");
+  st.bind(1, now_ms).bind(2, id);
+  st.run();
+}
+
+} // namespace ralph::store::sqlite
