@@ -18,6 +18,8 @@ public:
   // Throws ConfigError when the agent is unknown, not installed, or cannot
   // meter the spec's token/cost budgets.
   TaskParts(const config::Config& cfg, const domain::TaskSpec& spec, proc::ProcessRunner& runner);
+  TaskParts(const TaskParts&) = delete; // the agent points into m_prices
+  TaskParts& operator=(const TaskParts&) = delete;
 
   agents::Agent& agent() { return *m_agent; }
   // Empty when checkpoints are off or the workdir is not a git repository.

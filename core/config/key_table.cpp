@@ -59,7 +59,7 @@ const std::vector<KeyInfo>& key_table() {
       {"daemon.heartbeat_interval", T::duration, "\"5s\"", "", false, "how often ralphd reports itself alive"},
       {"daemon.instance_ttl", T::duration, "\"30s\"", "", false,
        "an instance silent for this long is considered dead and its tasks are taken over"},
-      {"log.level", T::string, "\"warn\"", "", false, "log level: trace, debug, info, warn, error"},
+      {"log.level", T::string, "\"info\"", "", false, "log level: trace, debug, info, warn, error"},
       {"agents.*.kind", T::string, "\"\"", "", false,
        "claude, codex, gemini, command, anthropic or openai (default: the table name, when it names a kind)"},
       {"agents.*.command", T::string_list, "[]", "", false, "program and leading arguments, e.g. [\"./agent.sh\"]"},

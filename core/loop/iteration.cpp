@@ -134,7 +134,7 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
   for (int attempt = 1; attempt <= k_store_attempts; ++attempt) {
     recorded = m_deps.store.record_iteration(m_lease, rec);
     if (recorded || recorded.error().failure != store::Failure::unavailable) break;
-    pause(backoff_delay(milliseconds{200}, milliseconds{5000}, attempt), never);
+    pause(backoff_delay(milliseconds{200}, milliseconds{5000}, attempt), never, false);
   }
   if (!recorded && recorded.error().failure == store::Failure::fenced)
     return LoopOutcome{StopReason::lost_lease, "task was taken over by another owner"};

@@ -44,10 +44,12 @@ void LoopEngine::note(std::string_view kind, const std::string& message) {
   (void)m_deps.store.append_event(m_lease.task, kind, data);
 }
 
-void LoopEngine::pause(milliseconds d, const util::CancelSource& cancel) {
+bool LoopEngine::draining() const { return m_deps.drain && m_deps.drain->cancelled(); }
+
+void LoopEngine::pause(milliseconds d, const util::CancelSource& cancel, bool until_drain) {
   // Short slices keep a cancel responsive without a clock that knows about it.
   const milliseconds slice{200};
-  while (d.count() > 0 && !cancel.cancelled()) {
+  while (d.count() > 0 && !cancel.cancelled() && !(until_drain && draining())) {
     auto step = d < slice ? d : slice;
     m_deps.clock.sleep_for(step);
     d -= step;
@@ -69,11 +71,21 @@ void LoopEngine::checkpoint(State& st, const std::string& suffix) {
 
 LoopOutcome LoopEngine::finish(State& st, LoopOutcome outcome) {
   if (outcome.reason == StopReason::lost_lease) return outcome; // another owner: write nothing
+  if (outcome.released) return release(st, std::move(outcome));
   checkpoint(st, " (" + std::string(domain::to_string(outcome.reason)) + ")");
   auto r = m_deps.store.finish(m_lease, outcome.reason, log::redact(outcome.error));
   if (!r && r.error().failure == store::Failure::fenced)
     return {StopReason::lost_lease, "task was taken over by another owner"};
   if (!r) return {StopReason::error, "cannot record the end of the task: " + r.error().message};
+  return outcome;
+}
+
+LoopOutcome LoopEngine::release(State& st, LoopOutcome outcome) {
+  checkpoint(st, " (released)");
+  auto r = m_deps.store.release(m_lease);
+  if (!r && r.error().failure == store::Failure::fenced)
+    return {StopReason::lost_lease, "task was taken over by another owner"};
+  if (!r) return {StopReason::error, "cannot hand the task back to the queue: " + r.error().message};
   return outcome;
 }
 
@@ -99,8 +111,10 @@ LoopOutcome LoopEngine::run_loop(State& st, util::CancelSource& cancel) {
     if (cancel.cancelled()) {
       auto why = cancel.reason();
       if (why == "lost_lease") return {StopReason::lost_lease, "lease lost"};
+      if (why == "shutdown") return {StopReason::cancelled, "shutdown", true};
       return {StopReason::cancelled, why == "interrupted" ? "interrupted" : "cancel requested"};
     }
+    if (draining()) return {StopReason::cancelled, "drain", true};
     if (auto reason = domain::check_before_iteration(st.spec.budget, st.spent(m_deps.clock)))
       return {*reason, {}};
     if (auto outcome = run_one(st, cancel)) return *outcome;

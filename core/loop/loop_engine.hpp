@@ -46,11 +46,15 @@ struct LoopDeps {
   proc::ProcessRunner& runner; // gates
   CheckpointFn checkpoint;
   Observer* observer = nullptr;
+  // Set when the owner wants the task back without ending it (a daemon
+  // draining): the running iteration finishes, then the lease is released.
+  const util::CancelSource* drain = nullptr;
 };
 
 struct LoopOutcome {
   domain::StopReason reason = domain::StopReason::error;
-  std::string error; // why, for `error` and fault stops
+  std::string error;     // why, for `error` and fault stops
+  bool released = false; // handed back to the queue unfinished (drain, shutdown)
 };
 
 class LoopEngine {
@@ -60,7 +64,9 @@ public:
 
   // Runs to the end and records the stop in the store (unless the lease was
   // lost, when nothing more may be written). `cancel` stops the loop and its
-  // running agent; its reason "interrupted" is kept in the outcome error.
+  // running agent; its reason "interrupted" is kept in the outcome error, and
+  // the reason "shutdown" releases the task to the queue instead of ending
+  // it (the interrupted iteration's spend is still recorded).
   LoopOutcome run(util::CancelSource& cancel);
 
 private:
@@ -68,7 +74,9 @@ private:
   LoopOutcome run_loop(State& st, util::CancelSource& cancel);
   std::optional<LoopOutcome> run_one(State& st, util::CancelSource& cancel);
   LoopOutcome finish(State& st, LoopOutcome outcome);
-  void pause(std::chrono::milliseconds d, const util::CancelSource& cancel);
+  LoopOutcome release(State& st, LoopOutcome outcome);
+  void pause(std::chrono::milliseconds d, const util::CancelSource& cancel, bool until_drain = true);
+  bool draining() const;
   void note(std::string_view kind, const std::string& message);
   void checkpoint(State& st, const std::string& suffix);
 

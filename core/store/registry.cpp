@@ -82,6 +82,12 @@ Result<void> prepare_path(const std::filesystem::path& db) {
 
 } // namespace
 
+std::string embedded_store_path(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos && !url.starts_with("sqlite://")) return {};
+  return parse_sqlite_url(url).path;
+}
+
 Result<std::unique_ptr<Store>> open_store(std::string_view url, const clock::Clock& clock) {
   auto scheme_end = url.find("://");
   if (scheme_end != std::string_view::npos && !url.starts_with("sqlite://"))

@@ -199,4 +199,8 @@ public:
 // Error when the database cannot be opened (locked, corrupt, unwritable).
 Result<std::unique_ptr<Store>> open_store(std::string_view url, const clock::Clock& clock);
 
+// The database file of an embedded (SQLite) store URL; empty for a server
+// store. Throws ConfigError like open_store.
+std::string embedded_store_path(std::string_view url);
+
 } // namespace ralph::store

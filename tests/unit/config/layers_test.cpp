@@ -21,7 +21,7 @@ TEST_CASE("defaults come from the key table", "[config]") {
   CHECK(cfg.get_bool("git.enabled"));
   CHECK_FALSE(cfg.get_bool("loop.allow_unmetered"));
   CHECK(cfg.get_list("loop.gates").empty());
-  CHECK(cfg.get_string("log.level") == "warn");
+  CHECK(cfg.get_string("log.level") == "info");
   CHECK(cfg.find("loop.agent")->origin == "default");
   CHECK(cfg.warnings.empty());
   // Dynamic tables have no values until a file names one.

@@ -1,0 +1,70 @@
+#pragma once
+// One worker slot: runs one claimed task at a time, on its own thread,
+// through the same LoopEngine as `ralph run`. The supervisor owns the slots
+// and talks to them only through start/drain/cancel and the done callback.
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/app/context.hpp"
+#include "core/loop/loop_engine.hpp"
+#include "core/store/store.hpp"
+#include "core/util/cancel.hpp"
+
+namespace ralph::clock { class Clock; }
+
+namespace ralph::daemon {
+
+struct SlotServices {
+  store::Store& store;
+  clock::Clock& clock;
+  // Per task: what observes its loop (metrics, logs). May return nullptr.
+  std::function<std::unique_ptr<loop::Observer>(const store::Task&)> make_observer;
+  // Called on the slot's thread when a task leaves the slot.
+  std::function<void(const store::Task&, const loop::LoopOutcome&)> on_finished;
+  // Called on the slot's thread last of all, so the supervisor can reap it.
+  std::function<void()> on_idle;
+};
+
+class WorkerSlot {
+public:
+  WorkerSlot(int index, SlotServices services);
+  ~WorkerSlot(); // cancels ("shutdown") and joins
+  WorkerSlot(const WorkerSlot&) = delete;
+  WorkerSlot& operator=(const WorkerSlot&) = delete;
+
+  int index() const { return m_index; }
+  bool busy() const { return m_busy.load(); }
+  // The task it runs; empty when idle.
+  std::optional<store::TaskId> task() const;
+
+  // Runs the leased task with the configuration snapshot `ctx`.
+  void start(store::Lease lease, std::shared_ptr<const app::Context> ctx);
+  // Finish the running iteration, then hand the task back to the queue.
+  void drain();
+  // Stop the agent now: "cancel_requested" ends the task cancelled,
+  // "shutdown" hands it back to the queue.
+  void cancel(const std::string& reason);
+  // Joins the thread of a task that has finished; no-op otherwise.
+  void reap();
+
+private:
+  void run(store::Lease lease, std::shared_ptr<const app::Context> ctx);
+  loop::LoopOutcome run_task(const store::Lease& lease, const app::Context& ctx, const store::Task& task);
+
+  int m_index;
+  SlotServices m_services;
+  mutable std::mutex m_mutex;
+  std::optional<store::TaskId> m_task;
+  std::unique_ptr<util::CancelSource> m_cancel; // fresh per task: a CancelSource cannot be reset
+  std::unique_ptr<util::CancelSource> m_drain;
+  std::atomic<bool> m_busy{false};
+  std::thread m_thread;
+};
+
+} // namespace ralph::daemon
