@@ -49,9 +49,13 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   cli::add_run_command(app, global, exit_code);
+  cli::add_submit_command(app, global, exit_code);
   cli::add_status_commands(app, global, exit_code);
   cli::add_init_command(app, global, exit_code);
   cli::add_config_command(app, global, exit_code);
+  cli::add_control_commands(app, global, exit_code);
+  cli::add_logs_command(app, global, exit_code);
+  cli::add_instances_command(app, global, exit_code);
   cli::add_agents_command(app, global, exit_code);
 
   try {

@@ -12,5 +12,9 @@ void add_status_commands(CLI::App& app, GlobalOptions& global, int& exit_code); 
 void add_init_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_config_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_agents_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_submit_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_control_commands(CLI::App& app, GlobalOptions& global, int& exit_code); // cancel, resume, retry
+void add_logs_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_instances_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 } // namespace ralph::cli

@@ -1,11 +1,14 @@
 // ralph status / ralph list: read the store.
 #include <cstdio>
+#include <poll.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
+#include "cli/signals.hpp"
 #include "core/clock/clock.hpp"
 #include "core/util/error.hpp"
 
@@ -17,6 +20,7 @@ struct StatusOptions {
   std::string task;
   bool json = false;
   bool iterations = false;
+  bool watch = false;
 };
 
 struct ListOptions {
@@ -26,10 +30,32 @@ struct ListOptions {
   bool json = false;
 };
 
+int print_status(store::Store& store_ref, const StatusOptions& opts);
+
 int show_status(const GlobalOptions& global, const StatusOptions& opts) {
   auto ctx = load_context(global, {});
   clock::SystemClock clock;
   auto store = open_store(ctx, clock);
+  if (!opts.watch) return print_status(*store, opts);
+  // --watch: redraw every second until the task ends or the user stops.
+  util::CancelSource interrupt;
+  SignalWatcher signals(interrupt);
+  bool tty = ::isatty(STDOUT_FILENO) != 0;
+  for (;;) {
+    if (tty) std::printf("\033[H\033[2J");
+    int rc = print_status(*store, opts);
+    std::fflush(stdout);
+    auto id = opts.task.empty() ? std::nullopt : std::optional(parse_task_id(opts.task));
+    auto t = id ? store->get_task(*id) : store::Result<std::optional<store::Task>>(std::nullopt);
+    if (rc != 0 || !t || !*t || domain::is_finished((*t)->state)) return rc;
+    pollfd p{interrupt.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 1000) > 0) return domain::exit_code::interrupted;
+    if (!tty) std::printf("\n");
+  }
+}
+
+int print_status(store::Store& store_ref, const StatusOptions& opts) {
+  auto* store = &store_ref;
   store::Task task;
   if (opts.task.empty()) {
     auto latest = store->list_tasks(store::TaskFilter{std::nullopt, std::nullopt, 1});
@@ -94,6 +120,7 @@ void add_status_commands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   status->add_option("task", st->task, "task id");
   status->add_flag("--json", st->json, "print JSON");
   status->add_flag("--iterations", st->iterations, "include per-iteration detail");
+  status->add_flag("-w,--watch", st->watch, "redraw every second until the task ends");
   status->callback([&global, &exit_code, st] { exit_code = show_status(global, *st); });
 
   auto ls = std::make_shared<ListOptions>();

@@ -1,0 +1,93 @@
+// ralph submit: queue a task for ralphd. The store is the queue, so this
+// works while no daemon runs; the poke only saves the daemon a poll.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands/commands.hpp"
+#include "cli/commands/task_flags.hpp"
+#include "cli/context.hpp"
+#include "cli/follow.hpp"
+#include "cli/signals.hpp"
+#include "core/app/task_parts.hpp"
+#include "core/app/task_setup.hpp"
+#include "core/app/wakeup.hpp"
+#include "core/clock/clock.hpp"
+#include "core/proc/process.hpp"
+#include "core/util/error.hpp"
+
+namespace ralph::cli {
+
+namespace {
+
+struct SubmitOptions {
+  TaskFlags task;
+  std::string queue = "default";
+  std::int64_t priority = 0;
+  std::vector<std::string> labels;
+  bool wait = false;
+  bool json = false;
+  bool quiet = false;
+};
+
+void apply_labels(domain::TaskSpec& spec, const std::vector<std::string>& labels) {
+  for (const auto& l : labels) {
+    auto eq = l.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--label expects key=value, got '" + l + "'");
+    spec.labels[l.substr(0, eq)] = l.substr(eq + 1);
+  }
+}
+
+int submit(const GlobalOptions& global, const SubmitOptions& opts) {
+  std::filesystem::path workdir = opts.task.workdir.empty() ? std::filesystem::current_path()
+                                                            : std::filesystem::path(opts.task.workdir);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(workdir, ec))
+    throw UsageError("workdir '" + workdir.string() + "' does not exist or is not a directory");
+  if (opts.queue.empty()) throw UsageError("--queue must not be empty");
+  auto ctx = load_context(global, opts.task.to_flag_values(), workdir);
+  for (const auto& w : ctx.config.warnings) std::fprintf(stderr, "ralph: warning: %s\n", w.c_str());
+
+  auto spec = app::spec_from_config(ctx.config, workdir);
+  spec.queue = opts.queue;
+  spec.priority = opts.priority;
+  apply_labels(spec, opts.labels);
+  // The same checks as `ralph run`, before anything is queued: an agent that
+  // is not installed or cannot meter a budget is refused here, not later.
+  proc::PosixProcessRunner runner;
+  app::TaskParts check(ctx.config, spec, runner);
+
+  clock::SystemClock clock;
+  auto store = open_store(ctx, clock);
+  auto id = store->submit(spec);
+  if (!id) throw Error("cannot queue the task: " + id.error().message);
+  auto socket = app::wakeup_socket_path(ctx.config.get_string("daemon.socket"), ctx.state_dir);
+  bool daemon_listening = app::poke(socket, "submit");
+  if (!opts.wait || !opts.json) std::printf("%lld\n", static_cast<long long>(*id));
+  std::fflush(stdout);
+  if (!daemon_listening && !opts.quiet && !store::embedded_store_path(ctx.store_url).empty())
+    std::fprintf(stderr, "ralph: task %lld queued; no ralphd is running on this store yet, it starts when one does\n",
+                 static_cast<long long>(*id));
+  if (!opts.wait) return 0;
+  util::CancelSource interrupt;
+  SignalWatcher signals(interrupt);
+  return follow_task(*store, *id, FollowOptions{opts.json, opts.quiet}, interrupt);
+}
+
+} // namespace
+
+void add_submit_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
+  auto opts = std::make_shared<SubmitOptions>();
+  auto* cmd = app.add_subcommand("submit", "Queue a task for ralphd and print its id");
+  opts->task.add_to(*cmd);
+  cmd->add_option("--queue", opts->queue, "queue to put the task in (default: default)")->type_name("NAME");
+  cmd->add_option("--priority", opts->priority, "higher runs first (default 0)")->type_name("N");
+  cmd->add_option("--label", opts->labels, "label the task: --label team=infra (repeatable)")->type_name("KEY=VALUE");
+  cmd->add_flag("--wait", opts->wait,
+                "follow the task to its end; the exit code is the task's, as with ralph run");
+  cmd->add_flag("--json", opts->json, "with --wait: print the final task status as JSON on stdout");
+  cmd->add_flag("-q,--quiet", opts->quiet, "print nothing but the id, errors and --json");
+  cmd->callback([&global, &exit_code, opts] { exit_code = submit(global, *opts); });
+}
+
+} // namespace ralph::cli
