@@ -2,6 +2,7 @@
 
 #include "core/app/wakeup.hpp"
 #include "core/util/error.hpp"
+#include "daemon/http_server.hpp"
 
 namespace ralph::daemon {
 
@@ -34,6 +35,13 @@ DaemonSettings daemon_settings(const app::Context& ctx) {
                       "would look dead between heartbeats");
   s.http_listen = cfg.get_string("daemon.http_listen");
   s.http_token = cfg.get_string("daemon.http_token");
+  if (s.http_listen != "off" && !s.http_listen.empty()) {
+    auto host = s.http_listen.substr(0, s.http_listen.rfind(':'));
+    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    if (!is_loopback_host(host) && s.http_token.empty())
+      throw ConfigError("daemon.http_listen = " + s.http_listen +
+                        " is not loopback; set daemon.http_token so the endpoints require a bearer token");
+  }
   s.socket = app::wakeup_socket_path(cfg.get_string("daemon.socket"), ctx.state_dir);
   s.log_level = cfg.get_string("log.level");
   if (s.log_level.empty()) s.log_level = "info";

@@ -56,6 +56,9 @@ int submit(const GlobalOptions& global, const SubmitOptions& opts) {
   // is not installed or cannot meter a budget is refused here, not later.
   proc::PosixProcessRunner runner;
   app::TaskParts check(ctx.config, spec, runner);
+  if (spec.prompt_text.empty() && !std::filesystem::exists(std::filesystem::path(spec.workdir) / spec.prompt_file, ec))
+    throw UsageError("prompt file '" + spec.prompt_file + "' not found in " + spec.workdir +
+                     " (write it, or pass --prompt-file or --prompt)");
 
   clock::SystemClock clock;
   auto store = open_store(ctx, clock);

@@ -1,0 +1,383 @@
+#include "daemon/supervisor.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <chrono>
+#include <optional>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include <vector>
+
+#include "agents/agent.hpp"
+#include "core/app/task_setup.hpp"
+#include "core/app/wakeup.hpp"
+#include "core/clock/clock.hpp"
+#include "core/log/logger.hpp"
+#include "core/log/redact.hpp"
+#include "core/util/error.hpp"
+#include "daemon/daemon_metrics.hpp"
+#include "daemon/http_server.hpp"
+#include "daemon/identity.hpp"
+#include "daemon/settings.hpp"
+#include "daemon/signal_fd.hpp"
+#include "daemon/store_lock.hpp"
+#include "daemon/systemd_notify.hpp"
+#include "daemon/timed_store.hpp"
+#include "daemon/worker_slot.hpp"
+
+namespace ralph::daemon {
+
+using std::chrono::milliseconds;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr milliseconds k_task_lease{30'000}; // the loop's heartbeat renews it every 10 s
+
+std::string id_list(const std::vector<store::TaskId>& ids) {
+  std::string out;
+  for (auto id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
+  return out;
+}
+
+log::Logger& logger() { return log::daemon_logger(); }
+
+} // namespace
+
+struct Supervisor::Impl {
+  explicit Impl(app::Overrides o) : overrides(std::move(o)) {}
+
+  app::Overrides overrides;
+  SignalFd signals;                              // first: blocks signals before any thread starts
+  clock::SystemClock clock;
+  std::shared_ptr<const app::Context> ctx;
+  DaemonSettings settings;
+  DaemonMetrics metrics;
+  std::unique_ptr<store::Store> raw_store;
+  std::unique_ptr<store::Store> store;           // raw_store, timed for /metrics
+  std::optional<StoreLock> lock;
+  store::Instance instance;
+  app::WakeupListener wakeup;
+  HttpServer http;
+  SystemdNotifier notifier;
+  int done_fd = -1;
+  std::vector<std::unique_ptr<WorkerSlot>> slots;
+  int target_slots = 0;
+
+  bool draining = false;
+  std::optional<Steady::time_point> drain_deadline;
+  bool shutting_down = false;
+  std::atomic<bool> store_ok{true};
+  Steady::time_point next_poll, next_heartbeat, next_watchdog;
+
+  ~Impl() {
+    slots.clear(); // joins every slot thread before the store goes away
+    if (done_fd >= 0) ::close(done_fd);
+  }
+
+  // ---- start ------------------------------------------------------------
+
+  void load_configuration() {
+    auto loaded = std::make_shared<app::Context>(app::load_context(overrides, {}));
+    settings = daemon_settings(*loaded);
+    for (const auto& w : loaded->config.warnings) logger().warn("config: " + w);
+    if (!settings.http_token.empty()) log::register_secret(settings.http_token);
+    ctx = std::move(loaded);
+  }
+
+  void open_store() {
+    raw_store = app::open_store(*ctx, clock);
+    if (auto db = store::embedded_store_path(ctx->store_url); !db.empty()) {
+      auto held = StoreLock::acquire(db);
+      if (!held) throw Error(held.error());
+      lock.emplace(std::move(*held));
+    }
+    store = make_timed_store(*raw_store, metrics.registry());
+  }
+
+  void register_instance() {
+    instance.id = make_instance_id();
+    instance.host = host_name();
+    instance.pid = ::getpid();
+    instance.version = RALPH_VERSION;
+    instance.slots = settings.slots;
+    instance.queues = settings.queues;
+    for (const auto& [name, s] : app::all_agent_settings(ctx->config)) instance.agents.push_back(name);
+    auto r = store->register_instance(instance, settings.instance_ttl);
+    if (!r) throw Error("cannot register this daemon in the store: " + r.error().message);
+  }
+
+  // On an embedded store the lock proves every other daemon dead, so their
+  // tasks come back at once instead of after their lease runs out.
+  void take_back_orphans() {
+    auto all = store->list_instances();
+    if (!all) throw Error("cannot read the instances table: " + all.error().message);
+    for (const auto& other : *all) {
+      if (other.id == instance.id || other.running.empty()) continue;
+      bool dead = lock.has_value() || other.state == "expired";
+      if (!dead) continue;
+      auto back = store->release_owner(other.id, lock ? "daemon restarted" : "heartbeat expired");
+      if (back && !back->empty())
+        logger().warn("took back task(s) " + id_list(*back) + " of " + other.id + " (" + other.state + ")");
+    }
+  }
+
+  void start_http() {
+    HttpHandlers handlers;
+    handlers.ready = [this] { return !draining && store_ok.load(); };
+    handlers.not_ready_reason = [this] { return std::string(draining ? "draining" : "store unavailable"); };
+    handlers.metrics = [this] { return metrics.render(*store); };
+    HttpOptions opts{settings.http_listen, settings.http_token};
+    if (opts.listen.empty() || opts.listen == "off") return;
+    auto started = http.start(opts, std::move(handlers));
+    if (!started) throw Error(started.error());
+    logger().info("http: listening on " + opts.listen.substr(0, opts.listen.rfind(':') + 1) +
+                  std::to_string(http.port()));
+  }
+
+  void start() {
+    load_configuration();
+    log::init_daemon_logger(log::parse_level(settings.log_level).value_or(log::Level::info));
+    open_store();
+    register_instance();
+    take_back_orphans();
+    auto bound = wakeup.bind(settings.socket);
+    if (!bound) throw Error(bound.error());
+    start_http();
+    done_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (done_fd < 0) throw Error("cannot create an eventfd");
+    resize_slots(settings.slots);
+    auto now = Steady::now();
+    next_poll = next_heartbeat = next_watchdog = now;
+    logger().info("ralphd " + std::string(RALPH_VERSION) + " started as " + instance.id + ": " +
+                  std::to_string(settings.slots) + " slots, store " + log::redact(ctx->store_url));
+    fill_slots();
+    notifier.ready();
+    report_status();
+  }
+
+  void resize_slots(int n) {
+    target_slots = n;
+    while (static_cast<int>(slots.size()) < n) {
+      SlotServices services{*store, clock,
+                            [this](const store::Task& t) { return metrics.observer_for(t); },
+                            [this](const store::Task& t, const loop::LoopOutcome& o) { on_task_left(t, o); },
+                            [this] {
+                              std::uint64_t one = 1;
+                              (void)!::write(done_fd, &one, sizeof one);
+                            }};
+      slots.push_back(std::make_unique<WorkerSlot>(static_cast<int>(slots.size()), std::move(services)));
+    }
+  }
+
+  // ---- work -------------------------------------------------------------
+
+  void fill_slots() {
+    if (draining) return;
+    for (int i = 0; i < target_slots && i < static_cast<int>(slots.size()); ++i) {
+      auto& slot = *slots[static_cast<std::size_t>(i)];
+      if (slot.busy()) continue;
+      auto lease = store->claim_next(settings.queues, instance.id, k_task_lease);
+      store_ok = lease.has_value();
+      if (!lease) {
+        logger().warn("cannot claim tasks: " + lease.error().message);
+        return;
+      }
+      if (!*lease) return; // nothing queued
+      logger().info("task " + std::to_string((*lease)->task) + ": claimed (epoch " +
+                    std::to_string((*lease)->epoch) + ") into slot " + std::to_string(i));
+      slot.start(**lease, ctx);
+    }
+    metrics.set_slots(busy_count(), static_cast<int>(slots.size()) - busy_count());
+  }
+
+  void on_task_left(const store::Task& task, const loop::LoopOutcome& outcome) {
+    metrics.task_finished(task, outcome);
+    std::string what = outcome.released ? "released to the queue" : std::string(domain::to_string(outcome.reason));
+    std::string line = "task " + std::to_string(task.id) + ": " + what;
+    if (!outcome.error.empty() && !outcome.released) line += ": " + outcome.error;
+    if (outcome.reason == domain::StopReason::error || outcome.reason == domain::StopReason::lost_lease)
+      logger().warn(line);
+    else
+      logger().info(line);
+  }
+
+  int busy_count() const {
+    return static_cast<int>(std::count_if(slots.begin(), slots.end(), [](const auto& s) { return s->busy(); }));
+  }
+
+  void reap_slots() {
+    std::uint64_t n = 0;
+    (void)!::read(done_fd, &n, sizeof n);
+    for (auto& s : slots) s->reap();
+    metrics.set_slots(busy_count(), static_cast<int>(slots.size()) - busy_count());
+  }
+
+  // Cancel requests of our running tasks reach their slots here, at once on
+  // a poke and within a poll interval otherwise.
+  void check_cancels() {
+    if (busy_count() == 0) return;
+    store::TaskFilter mine{domain::TaskState::running, std::nullopt, 10'000, instance.id};
+    auto running = store->list_tasks(mine);
+    store_ok = running.has_value();
+    if (!running) return;
+    for (const auto& t : *running) {
+      if (!t.cancel_requested) continue;
+      for (auto& s : slots)
+        if (s->task() == t.id) s->cancel("cancel_requested");
+    }
+  }
+
+  void heartbeat() {
+    auto state = draining ? "draining" : "active";
+    auto r = store->heartbeat_instance(instance.id, state, settings.instance_ttl);
+    if (!r && r.error().failure == store::Failure::not_found) {
+      instance.state = state;
+      r = store->register_instance(instance, settings.instance_ttl);
+    }
+    store_ok = r.has_value();
+    if (!r) {
+      logger().warn("heartbeat failed: " + r.error().message);
+      return;
+    }
+    auto expired = store->expire_leases();
+    if (expired && !expired->empty()) logger().warn("leases expired, task(s) queued again: " + id_list(*expired));
+    take_back_orphans_of_expired();
+    report_status();
+  }
+
+  void take_back_orphans_of_expired() {
+    auto all = store->list_instances();
+    if (!all) return;
+    for (const auto& other : *all)
+      if (other.id != instance.id && other.state == "expired" && !other.running.empty()) {
+        auto back = store->release_owner(other.id, "heartbeat expired");
+        if (back && !back->empty())
+          logger().warn("took back task(s) " + id_list(*back) + " of " + other.id + " (heartbeat expired)");
+      }
+  }
+
+  void report_status() {
+    std::int64_t queued = 0;
+    if (auto counts = store->count_tasks())
+      for (const auto& [state, n] : *counts)
+        if (state == domain::TaskState::queued) queued = n;
+    std::string text = std::string(draining ? "draining: " : "") + std::to_string(busy_count()) + " running, " +
+                       std::to_string(queued) + " queued, " + std::to_string(target_slots) + " slots";
+    notifier.status(text);
+  }
+
+  // ---- signals ----------------------------------------------------------
+
+  void on_signal(int sig) {
+    if (sig == SIGHUP) return reload();
+    if (!draining) return begin_drain(sig);
+    shutdown_now("second signal");
+  }
+
+  void begin_drain(int sig) {
+    draining = true;
+    notifier.stopping();
+    logger().info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + ": draining " + std::to_string(busy_count()) +
+                  " running task(s); their current iterations may take up to " +
+                  std::to_string(settings.drain_timeout.count() / 1000) + "s (a second signal stops them now)");
+    for (auto& s : slots) s->drain();
+    drain_deadline = Steady::now() + settings.drain_timeout;
+    (void)store->heartbeat_instance(instance.id, "draining", settings.instance_ttl);
+    report_status();
+  }
+
+  void shutdown_now(const std::string& why) {
+    if (shutting_down) return;
+    shutting_down = true;
+    logger().warn(why + ": stopping " + std::to_string(busy_count()) +
+                  " agent(s) now; their tasks go back to the queue with their progress");
+    for (auto& s : slots) s->cancel("shutdown");
+  }
+
+  void reload() {
+    notifier.reloading();
+    auto old_settings = settings;
+    auto old_ctx = ctx;
+    try {
+      load_configuration();
+    } catch (const Error& e) {
+      logger().error(std::string("reload failed, keeping the running configuration: ") + log::redact(e.what()));
+      settings = old_settings;
+      ctx = old_ctx;
+      notifier.ready();
+      return;
+    }
+    if (auto level = log::parse_level(settings.log_level)) logger().set_level(*level);
+    if (settings.http_listen != old_settings.http_listen || settings.http_token != old_settings.http_token ||
+        ctx->store_url != old_ctx->store_url || settings.socket != old_settings.socket)
+      logger().warn("reload: daemon.http_*, daemon.socket and store.url take effect at the next restart");
+    resize_slots(settings.slots);
+    logger().info("reloaded the configuration: " + std::to_string(settings.slots) + " slots");
+    notifier.ready();
+    fill_slots();
+    report_status();
+  }
+
+  // ---- loop -------------------------------------------------------------
+
+  void on_pokes(const std::vector<std::string>& messages) {
+    bool cancel = std::any_of(messages.begin(), messages.end(), [](const auto& m) { return m.starts_with("cancel"); });
+    if (cancel) check_cancels();
+    fill_slots();
+  }
+
+  void on_timers() {
+    auto now = Steady::now();
+    if (now >= next_poll) {
+      fill_slots();
+      check_cancels();
+      next_poll = now + settings.poll_interval;
+    }
+    if (now >= next_heartbeat) {
+      heartbeat();
+      next_heartbeat = now + settings.heartbeat_interval;
+    }
+    if (auto every = notifier.watchdog_interval(); every && now >= next_watchdog) {
+      notifier.watchdog();
+      next_watchdog = now + *every;
+    }
+    if (drain_deadline && now >= *drain_deadline && busy_count() > 0) shutdown_now("drain timeout");
+  }
+
+  int poll_timeout_ms() const {
+    auto next = std::min(next_poll, next_heartbeat);
+    if (notifier.watchdog_interval()) next = std::min(next, next_watchdog);
+    if (drain_deadline && !shutting_down) next = std::min(next, *drain_deadline);
+    auto ms = std::chrono::duration_cast<milliseconds>(next - Steady::now()).count();
+    return static_cast<int>(std::clamp<long long>(ms, 0, 60'000));
+  }
+
+  int run() {
+    start();
+    while (!(draining && busy_count() == 0)) {
+      pollfd fds[3] = {{signals.fd(), POLLIN, 0}, {wakeup.fd(), POLLIN, 0}, {done_fd, POLLIN, 0}};
+      ::poll(fds, 3, poll_timeout_ms());
+      if (fds[0].revents & POLLIN)
+        for (int sig : signals.read()) on_signal(sig);
+      if (fds[2].revents & POLLIN) {
+        reap_slots();
+        fill_slots();
+      }
+      if (fds[1].revents & POLLIN) on_pokes(wakeup.drain());
+      on_timers();
+    }
+    for (auto& s : slots) s->reap();
+    (void)store->heartbeat_instance(instance.id, "stopped", settings.instance_ttl);
+    http.stop();
+    logger().info("stopped");
+    return daemon_exit::ok;
+  }
+};
+
+Supervisor::Supervisor(app::Overrides overrides) : m_impl(std::make_unique<Impl>(std::move(overrides))) {}
+Supervisor::~Supervisor() = default;
+int Supervisor::run() { return m_impl->run(); }
+
+} // namespace ralph::daemon
