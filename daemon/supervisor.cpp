@@ -19,6 +19,7 @@
 #include "daemon/daemon_metrics.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/identity.hpp"
+#include "daemon/orphans.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/signal_fd.hpp"
 #include "daemon/store_lock.hpp"
@@ -117,6 +118,9 @@ struct Supervisor::Impl {
       if (other.id == instance.id || other.running.empty()) continue;
       bool dead = lock.has_value() || other.state == "expired";
       if (!dead) continue;
+      if (other.host == instance.host)
+        if (int n = kill_orphaned_agents(other.id); n > 0)
+          logger().warn("stopped " + std::to_string(n) + " agent process(es) left behind by " + other.id);
       auto back = store->release_owner(other.id, lock ? "daemon restarted" : "heartbeat expired");
       if (back && !back->empty())
         logger().warn("took back task(s) " + id_list(*back) + " of " + other.id + " (" + other.state + ")");
@@ -252,6 +256,7 @@ struct Supervisor::Impl {
     if (!all) return;
     for (const auto& other : *all)
       if (other.id != instance.id && other.state == "expired" && !other.running.empty()) {
+        if (other.host == instance.host) kill_orphaned_agents(other.id);
         auto back = store->release_owner(other.id, "heartbeat expired");
         if (back && !back->empty())
           logger().warn("took back task(s) " + id_list(*back) + " of " + other.id + " (heartbeat expired)");

@@ -7,6 +7,7 @@
 #include "core/proc/process.hpp"
 #include "core/util/error.hpp"
 #include "daemon/identity.hpp"
+#include "daemon/orphans.hpp"
 
 namespace ralph::daemon {
 
@@ -84,7 +85,8 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   if (!std::filesystem::is_directory(task.spec.workdir, ec))
     return fail("workdir '" + task.spec.workdir + "' does not exist on " + host_name());
 
-  proc::PosixProcessRunner runner;
+  proc::PosixProcessRunner posix;
+  TaggingRunner runner(posix, lease.owner, lease.task);
   std::optional<app::TaskParts> parts;
   try {
     parts.emplace(ctx.config, task.spec, runner);
