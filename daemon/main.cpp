@@ -1,6 +1,7 @@
 // ralphd: the supervisor daemon. Thin: options and the one catch; the work
 // is in daemon/supervisor.cpp.
 #include <cstdio>
+#include <malloc.h>
 
 #include <CLI/CLI.hpp>
 
@@ -28,6 +29,11 @@ See ralphd(8), config.toml(5).)";
 
 int main(int argc, char** argv) {
   using namespace ralph;
+  // Every task allocates and frees output buffers; without this glibc hands
+  // the heap top back to the kernel after each one and grows it again
+  // (measured: 14% of the daemon's CPU in brk at 200 tasks/s).
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_TOP_PAD, 8 << 20);
   log::register_environment_secrets(environ);
   CLI::App app{"ralphd: runs queued ralph tasks in worker slots until each completes or a budget runs out"};
   app.footer(k_footer);

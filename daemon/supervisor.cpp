@@ -214,8 +214,24 @@ struct Supervisor::Impl {
   void reap_slots() {
     std::uint64_t n = 0;
     (void)!::read(done_fd, &n, sizeof n);
-    for (auto& s : slots) s->reap();
     metrics.set_slots(busy_count(), static_cast<int>(slots.size()) - busy_count());
+  }
+
+  // One renewal per running task per heartbeat: a fence stops that slot's
+  // agent at once, a cancel request ends its task. (The slots' loops have no
+  // heartbeat thread of their own.)
+  void renew_leases() {
+    for (auto& s : slots) {
+      auto lease = s->lease();
+      if (!lease) continue;
+      auto r = store->renew(*lease, k_task_lease);
+      if (!r && r.error().failure == store::Failure::fenced) {
+        logger().warn("task " + std::to_string(lease->task) + ": lease lost, stopping its agent");
+        s->cancel("lost_lease");
+      } else if (r && *r) {
+        s->cancel("cancel_requested");
+      }
+    }
   }
 
   // Cancel requests of our running tasks reach their slots here, at once on
@@ -245,6 +261,7 @@ struct Supervisor::Impl {
       logger().warn("heartbeat failed: " + r.error().message);
       return;
     }
+    renew_leases();
     auto expired = store->expire_leases();
     if (expired && !expired->empty()) logger().warn("leases expired, task(s) queued again: " + id_list(*expired));
     take_back_orphans_of_expired();
@@ -373,7 +390,6 @@ struct Supervisor::Impl {
       if (fds[1].revents & POLLIN) on_pokes(wakeup.drain());
       on_timers();
     }
-    for (auto& s : slots) s->reap();
     (void)store->heartbeat_instance(instance.id, "stopped", settings.instance_ttl);
     http.stop();
     logger().info("stopped");

@@ -11,51 +11,82 @@
 
 namespace ralph::daemon {
 
-WorkerSlot::WorkerSlot(int index, SlotServices services) : m_index(index), m_services(std::move(services)) {}
+WorkerSlot::WorkerSlot(int index, SlotServices services) : m_index(index), m_services(std::move(services)) {
+  m_thread = std::thread([this] { serve(); });
+}
 
 WorkerSlot::~WorkerSlot() {
-  cancel("shutdown");
-  if (m_thread.joinable()) m_thread.join();
+  {
+    std::lock_guard lock(m_mutex);
+    m_quit = true;
+    if (m_lease && m_cancel) m_cancel->cancel("shutdown");
+  }
+  m_wake.notify_all();
+  m_thread.join();
 }
 
 std::optional<store::TaskId> WorkerSlot::task() const {
   std::lock_guard lock(m_mutex);
-  return m_task;
+  return m_lease ? std::optional(m_lease->task) : std::nullopt;
+}
+
+std::optional<store::Lease> WorkerSlot::lease() const {
+  std::lock_guard lock(m_mutex);
+  return m_lease;
 }
 
 void WorkerSlot::start(store::Lease lease, std::shared_ptr<const app::Context> ctx) {
-  reap();
   {
     std::lock_guard lock(m_mutex);
-    m_task = lease.task;
+    m_lease = lease;
     m_cancel = std::make_unique<util::CancelSource>();
     m_drain = std::make_unique<util::CancelSource>();
+    m_job = Job{std::move(lease), std::move(ctx)};
+    m_busy = true;
   }
-  m_busy = true;
-  m_thread = std::thread([this, lease = std::move(lease), ctx = std::move(ctx)] { run(lease, ctx); });
+  m_wake.notify_all();
 }
 
 void WorkerSlot::drain() {
   std::lock_guard lock(m_mutex);
-  if (m_task && m_drain) m_drain->cancel("drain");
+  if (m_lease && m_drain) m_drain->cancel("drain");
 }
 
 void WorkerSlot::cancel(const std::string& reason) {
   std::lock_guard lock(m_mutex);
-  if (m_task && m_cancel) m_cancel->cancel(reason);
+  if (m_lease && m_cancel) m_cancel->cancel(reason);
 }
 
-void WorkerSlot::reap() {
-  if (!m_busy && m_thread.joinable()) m_thread.join();
+// The slot's thread: one job at a time, for the daemon's life. Reusing it
+// saves a thread start and a stack mapping per task.
+void WorkerSlot::serve() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(m_mutex);
+      m_wake.wait(lock, [this] { return m_quit || m_job.has_value(); });
+      if (!m_job) return;
+      job = std::move(*m_job);
+      m_job.reset();
+    }
+    run(job.lease, *job.ctx);
+    job.ctx.reset();
+    {
+      std::lock_guard lock(m_mutex);
+      m_lease.reset();
+    }
+    m_busy = false;
+    if (m_services.on_idle) m_services.on_idle();
+  }
 }
 
-void WorkerSlot::run(store::Lease lease, std::shared_ptr<const app::Context> ctx) {
+void WorkerSlot::run(const store::Lease& lease, const app::Context& ctx) {
   auto task = m_services.store.get_task(lease.task);
   loop::LoopOutcome outcome;
   store::Task current;
   if (task && *task) {
     current = **task;
-    outcome = run_task(lease, *ctx, current);
+    outcome = run_task(lease, ctx, current);
   } else {
     // Without its spec the task cannot run; hand it back for a later attempt.
     (void)m_services.store.release(lease);
@@ -64,12 +95,6 @@ void WorkerSlot::run(store::Lease lease, std::shared_ptr<const app::Context> ctx
                "cannot read task " + std::to_string(lease.task) + ": " + (task ? "gone" : task.error().message), true};
   }
   if (m_services.on_finished) m_services.on_finished(current, outcome);
-  {
-    std::lock_guard lock(m_mutex);
-    m_task.reset();
-  }
-  m_busy = false;
-  if (m_services.on_idle) m_services.on_idle();
 }
 
 loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Context& ctx, const store::Task& task) {
@@ -95,7 +120,7 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   }
   auto observer = m_services.make_observer ? m_services.make_observer(task) : nullptr;
   loop::LoopDeps deps{m_services.store, parts->agent(), m_services.clock, runner, parts->checkpoint(),
-                      observer.get(), m_drain.get()};
+                      observer.get(), m_drain.get(), /*own_heartbeat=*/false};
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
   return engine.run(*m_cancel);
 }

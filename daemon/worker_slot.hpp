@@ -1,8 +1,10 @@
 #pragma once
-// One worker slot: runs one claimed task at a time, on its own thread,
-// through the same LoopEngine as `ralph run`. The supervisor owns the slots
-// and talks to them only through start/drain/cancel and the done callback.
+// One worker slot: runs one claimed task at a time, on its own long-lived
+// thread, through the same LoopEngine as `ralph run`. The supervisor owns the
+// slots, renews their leases, and talks to them only through
+// start/drain/cancel and the callbacks.
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -34,7 +36,7 @@ struct SlotServices {
 class WorkerSlot {
 public:
   WorkerSlot(int index, SlotServices services);
-  ~WorkerSlot(); // cancels ("shutdown") and joins
+  ~WorkerSlot(); // cancels ("shutdown"), finishes the task's hand-back, joins
   WorkerSlot(const WorkerSlot&) = delete;
   WorkerSlot& operator=(const WorkerSlot&) = delete;
 
@@ -42,25 +44,33 @@ public:
   bool busy() const { return m_busy.load(); }
   // The task it runs; empty when idle.
   std::optional<store::TaskId> task() const;
+  // The lease it runs under, for the supervisor's renewals; empty when idle.
+  std::optional<store::Lease> lease() const;
 
-  // Runs the leased task with the configuration snapshot `ctx`.
+  // Runs the leased task with the configuration snapshot `ctx`. The slot
+  // must be idle.
   void start(store::Lease lease, std::shared_ptr<const app::Context> ctx);
   // Finish the running iteration, then hand the task back to the queue.
   void drain();
   // Stop the agent now: "cancel_requested" ends the task cancelled,
   // "shutdown" hands it back to the queue.
   void cancel(const std::string& reason);
-  // Joins the thread of a task that has finished; no-op otherwise.
-  void reap();
-
 private:
-  void run(store::Lease lease, std::shared_ptr<const app::Context> ctx);
+  struct Job {
+    store::Lease lease;
+    std::shared_ptr<const app::Context> ctx;
+  };
+  void serve();
+  void run(const store::Lease& lease, const app::Context& ctx);
   loop::LoopOutcome run_task(const store::Lease& lease, const app::Context& ctx, const store::Task& task);
 
   int m_index;
   SlotServices m_services;
   mutable std::mutex m_mutex;
-  std::optional<store::TaskId> m_task;
+  std::condition_variable m_wake;
+  std::optional<Job> m_job;      // handed over by start(), taken by the thread
+  std::optional<store::Lease> m_lease;
+  bool m_quit = false;
   std::unique_ptr<util::CancelSource> m_cancel; // fresh per task: a CancelSource cannot be reset
   std::unique_ptr<util::CancelSource> m_drain;
   std::atomic<bool> m_busy{false};

@@ -102,7 +102,8 @@ LoopOutcome LoopEngine::run(util::CancelSource& cancel) {
   std::error_code ec;
   std::filesystem::create_directories(m_task_dir, ec);
 
-  Heartbeat heartbeat(m_deps.store, m_lease, k_lease_ttl, cancel);
+  std::optional<Heartbeat> heartbeat;
+  if (m_deps.own_heartbeat) heartbeat.emplace(m_deps.store, m_lease, k_lease_ttl, cancel);
   return finish(st, run_loop(st, cancel));
 }
 

@@ -49,6 +49,10 @@ struct LoopDeps {
   // Set when the owner wants the task back without ending it (a daemon
   // draining): the running iteration finishes, then the lease is released.
   const util::CancelSource* drain = nullptr;
+  // False when the owner renews the lease itself (ralphd renews all its
+  // leases in one tick and cancels the loop on a fence or a cancel request);
+  // true gives the loop its own heartbeat thread (ralph run).
+  bool own_heartbeat = true;
 };
 
 struct LoopOutcome {

@@ -14,13 +14,22 @@ using std::chrono::milliseconds;
 
 class SqliteStore final : public Store {
 public:
-  SqliteStore(const Options& o, const clock::Clock& clock) : m_db(o.path, o.busy_timeout_ms), m_clock(clock) {
+  SqliteStore(const Options& o, const clock::Clock& clock)
+      : m_db(o.path, o.busy_timeout_ms), m_path(o.path), m_busy_timeout_ms(o.busy_timeout_ms), m_clock(clock) {
     // A file that is not a database fails here, before anything is written.
     m_db.exec("PRAGMA schema_version");
     m_db.exec("PRAGMA journal_mode=WAL");
     m_db.exec(o.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     m_db.exec("PRAGMA foreign_keys=ON");
     m_db.exec("PRAGMA journal_size_limit=67108864");
+  }
+
+  // Reads go through a second connection: under WAL they see the last
+  // commit without waiting for a writer's fsync, so `ralph status` and the
+  // slots' task reads never queue behind an iteration being recorded.
+  Db& reader() {
+    if (!m_reader) m_reader = std::make_unique<Db>(m_path, m_busy_timeout_ms);
+    return *m_reader;
   }
 
   Result<void> migrate() override {
@@ -261,7 +270,7 @@ public:
   }
 
   Result<std::vector<Instance>> list_instances() override {
-    return guard([&] { return read_instances(m_db, now_ms()); });
+    return guard_read([&] { return read_instances(reader(), now_ms()); });
   }
 
   Result<std::vector<TaskId>> release_owner(const std::string& owner, std::string_view why) override {
@@ -283,8 +292,8 @@ public:
   }
 
   Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() override {
-    return guard([&] {
-      auto st = m_db.prepare("SELECT state, count(*) FROM tasks GROUP BY state");
+    return guard_read([&] {
+      auto st = reader().prepare("SELECT state, count(*) FROM tasks GROUP BY state");
       std::vector<std::pair<domain::TaskState, std::int64_t>> out;
       while (st.step())
         if (auto s = domain::parse_task_state(st.text(0))) out.emplace_back(*s, st.int64(1));
@@ -293,8 +302,8 @@ public:
   }
 
   Result<std::optional<Task>> get_task(TaskId id) override {
-    return guard([&]() -> std::optional<Task> {
-      auto st = m_db.prepare(std::string(k_task_select) + " WHERE id = ?1");
+    return guard_read([&]() -> std::optional<Task> {
+      auto st = reader().prepare(std::string(k_task_select) + " WHERE id = ?1");
       st.bind(1, id);
       if (!st.step()) return std::nullopt;
       return read_task(st);
@@ -302,10 +311,10 @@ public:
   }
 
   Result<std::vector<Task>> list_tasks(const TaskFilter& f) override {
-    return guard([&] {
+    return guard_read([&] {
       std::string sql = std::string(k_task_select) + " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR queue = ?2) "
                                                      "AND (?4 IS NULL OR lease_owner = ?4) ORDER BY id DESC LIMIT ?3";
-      auto st = m_db.prepare(sql);
+      auto st = reader().prepare(sql);
       if (f.state) st.bind(1, domain::to_string(*f.state)); else st.bind_null(1);
       st.bind(2, f.queue).bind(3, f.limit).bind(4, f.owner);
       std::vector<Task> out;
@@ -315,7 +324,7 @@ public:
   }
 
   Result<std::vector<IterationRecord>> iterations(TaskId id) override {
-    return guard([&] { return read_iterations(m_db, id); });
+    return guard_read([&] { return read_iterations(reader(), id); });
   }
 
   Result<void> append_event(TaskId id, std::string_view type, std::string_view data) override {
@@ -323,8 +332,8 @@ public:
   }
 
   Result<std::vector<Event>> events(TaskId id, std::int64_t after_id) override {
-    return guard([&] {
-      auto st = m_db.prepare("SELECT id, task_id, at, type, data FROM events WHERE task_id = ?1 AND id > ?2 ORDER BY id");
+    return guard_read([&] {
+      auto st = reader().prepare("SELECT id, task_id, at, type, data FROM events WHERE task_id = ?1 AND id > ?2 ORDER BY id");
       st.bind(1, id).bind(2, after_id);
       std::vector<Event> out;
       while (st.step()) out.push_back({st.int64(0), st.int64(1), st.int64(2), st.text(3), st.text(4)});
@@ -343,6 +352,15 @@ private:
       } else {
         return fn();
       }
+    } catch (const DbError& e) {
+      return util::unexpected(Error{e.failure, e.message});
+    }
+  }
+
+  template <typename Fn> auto guard_read(Fn&& fn) -> Result<decltype(fn())> {
+    std::lock_guard lock(m_read_mutex);
+    try {
+      return fn();
     } catch (const DbError& e) {
       return util::unexpected(Error{e.failure, e.message});
     }
@@ -386,6 +404,10 @@ private:
 
   std::mutex m_mutex;
   Db m_db;
+  std::string m_path;
+  int m_busy_timeout_ms;
+  std::mutex m_read_mutex;
+  std::unique_ptr<Db> m_reader;
   const clock::Clock& m_clock;
 };
 
