@@ -185,6 +185,36 @@ its=$(ralph status "$id" --json --iterations | jq_ '",".join(str(i["seq"]) for i
 expect_eq "…with contiguous iterations" "$its" "1,2,3"
 stop_daemon TERM 20
 
+# --- systemd: sd_notify messages and journald-style lines --------------------
+python3 - "$T/notify.sock" > "$T/notify.out" 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("bound", flush=True)
+while True:
+    msg = s.recv(4096).decode()
+    print(msg.replace("\n", " | "), flush=True)
+PY
+E2E_PIDS+=("$!")
+for _ in $(seq 100); do grep -q bound "$T/notify.out" && break; sleep 0.05; done
+: > "$T/journal.log"
+journal_id=$(stat -c '%d:%i' "$T/journal.log")
+NOTIFY_SOCKET="$T/notify.sock" WATCHDOG_USEC=1000000 JOURNAL_STREAM="$journal_id" \
+  "$RALPHD_BIN" --state-dir "$STATE" -c "$CFG" --set daemon.http_listen=off 2>>"$T/journal.log" &
+spid=$!
+E2E_PIDS+=("$spid")
+for _ in $(seq 100); do grep -q "READY=1" "$T/notify.out" && break; sleep 0.05; done
+sleep 1.2 # one watchdog period
+kill -TERM "$spid"; wait "$spid" || true
+grep -q "READY=1" "$T/notify.out" && pass "sd_notify READY=1" || fail "READY=1" "$(cat "$T/notify.out")"
+grep -q "STATUS=0 running, [0-9]* queued, 3 slots" "$T/notify.out" && pass "sd_notify STATUS with counts" \
+  || fail "STATUS" "$(cat "$T/notify.out")"
+grep -q "WATCHDOG=1" "$T/notify.out" && pass "sd_notify WATCHDOG=1 at half of WatchdogSec" || fail "WATCHDOG" "$(cat "$T/notify.out")"
+grep -q "STOPPING=1" "$T/notify.out" && pass "sd_notify STOPPING=1 on SIGTERM" || fail "STOPPING" "$(cat "$T/notify.out")"
+head -n 1 "$T/journal.log" | grep -q '^<6>' && pass "journald lines carry a priority and no timestamp" \
+  || fail "journald format" "$(head -n 3 "$T/journal.log")"
+grep -q '^20[0-9][0-9]-' "$T/journal.log" && fail "no timestamps under journald" || pass "no timestamps under journald"
+
 # --- start-up faults ---------------------------------------------------------
 set +e
 ralph submit -C "$T/w/nowhere" >/dev/null 2>"$T/e1"; rc=$?
@@ -235,14 +265,15 @@ c.execute("BEGIN EXCLUSIVE")
 print("locked", flush=True)
 time.sleep(5)
 PY
-E2E_PIDS+=("$!")
+locker=$!
+E2E_PIDS+=("$locker")
 for _ in $(seq 100); do grep -q locked "$T/locker.out" && break; sleep 0.05; done
 set +e
 ralph --set "store.url=sqlite://$STATE/ralph.db?busy_timeout_ms=300" submit -C "$(new_w lk)" >/dev/null 2>"$T/e6"; rc=$?
 set -e
 expect_eq "submit to a locked store exits 1" "$rc" "1"
 grep -qi "locked\|busy" "$T/e6" && pass "…saying it is locked" || fail "locked message" "$(cat "$T/e6")"
-wait
+wait "$locker" || true
 expect_eq "…and queued nothing" "$(ralph list --json | jq_ 'len(d)')" "$before"
 
 e2e_finish
