@@ -109,19 +109,23 @@ struct Supervisor::Impl {
     if (!r) throw Error("cannot register this daemon in the store: " + r.error().message);
   }
 
-  // On an embedded store the lock proves every other daemon dead, so their
-  // tasks come back at once instead of after their lease runs out.
+  // Takes back the running tasks of every other instance known dead: on an
+  // embedded store the lock proves them all dead (so a restart resumes at
+  // once, not after a lease); otherwise only those whose heartbeat lapsed.
+  // Their agents on this host are killed first.
   void take_back_orphans() {
     auto all = store->list_instances();
-    if (!all) throw Error("cannot read the instances table: " + all.error().message);
+    if (!all) {
+      logger().warn("cannot read the instances: " + all.error().message);
+      return;
+    }
     for (const auto& other : *all) {
-      if (other.id == instance.id || other.running.empty()) continue;
       bool dead = lock.has_value() || other.state == "expired";
-      if (!dead) continue;
+      if (other.id == instance.id || other.running.empty() || !dead) continue;
       if (other.host == instance.host)
         if (int n = kill_orphaned_agents(other.id); n > 0)
           logger().warn("stopped " + std::to_string(n) + " agent process(es) left behind by " + other.id);
-      auto back = store->release_owner(other.id, lock ? "daemon restarted" : "heartbeat expired");
+      auto back = store->release_owner(other.id, other.state == "expired" ? "heartbeat expired" : "daemon restarted");
       if (back && !back->empty())
         logger().warn("took back task(s) " + id_list(*back) + " of " + other.id + " (" + other.state + ")");
     }
@@ -264,20 +268,8 @@ struct Supervisor::Impl {
     renew_leases();
     auto expired = store->expire_leases();
     if (expired && !expired->empty()) logger().warn("leases expired, task(s) queued again: " + id_list(*expired));
-    take_back_orphans_of_expired();
+    take_back_orphans();
     report_status();
-  }
-
-  void take_back_orphans_of_expired() {
-    auto all = store->list_instances();
-    if (!all) return;
-    for (const auto& other : *all)
-      if (other.id != instance.id && other.state == "expired" && !other.running.empty()) {
-        if (other.host == instance.host) kill_orphaned_agents(other.id);
-        auto back = store->release_owner(other.id, "heartbeat expired");
-        if (back && !back->empty())
-          logger().warn("took back task(s) " + id_list(*back) + " of " + other.id + " (heartbeat expired)");
-      }
   }
 
   void report_status() {

@@ -46,15 +46,7 @@ void report_resources(int verbosity) {
 }
 
 int run_loop(const GlobalOptions& global, const RunOptions& opts) {
-  std::filesystem::path workdir = opts.task.workdir.empty() ? std::filesystem::current_path()
-                                                            : std::filesystem::path(opts.task.workdir);
-  std::error_code ec;
-  if (!std::filesystem::is_directory(workdir, ec))
-    throw UsageError("workdir '" + workdir.string() + "' does not exist or is not a directory");
-  auto ctx = load_context(global, opts.task.to_flag_values(), workdir);
-  for (const auto& w : ctx.config.warnings) std::fprintf(stderr, "ralph: warning: %s\n", w.c_str());
-
-  auto spec = app::spec_from_config(ctx.config, workdir);
+  auto [ctx, spec] = load_task(global, opts.task);
   proc::PosixProcessRunner runner;
   app::TaskParts parts(ctx.config, spec, runner);
 

@@ -39,16 +39,9 @@ void apply_labels(domain::TaskSpec& spec, const std::vector<std::string>& labels
 }
 
 int submit(const GlobalOptions& global, const SubmitOptions& opts) {
-  std::filesystem::path workdir = opts.task.workdir.empty() ? std::filesystem::current_path()
-                                                            : std::filesystem::path(opts.task.workdir);
-  std::error_code ec;
-  if (!std::filesystem::is_directory(workdir, ec))
-    throw UsageError("workdir '" + workdir.string() + "' does not exist or is not a directory");
   if (opts.queue.empty()) throw UsageError("--queue must not be empty");
-  auto ctx = load_context(global, opts.task.to_flag_values(), workdir);
-  for (const auto& w : ctx.config.warnings) std::fprintf(stderr, "ralph: warning: %s\n", w.c_str());
-
-  auto spec = app::spec_from_config(ctx.config, workdir);
+  auto [ctx, spec] = load_task(global, opts.task);
+  std::error_code ec;
   spec.queue = opts.queue;
   spec.priority = opts.priority;
   apply_labels(spec, opts.labels);

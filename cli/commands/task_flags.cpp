@@ -1,7 +1,11 @@
 #include "cli/commands/task_flags.hpp"
 
+#include <cstdio>
+
 #include <CLI/CLI.hpp>
 
+#include "core/app/task_setup.hpp"
+#include "core/util/error.hpp"
 #include "core/util/quote.hpp"
 
 namespace ralph::cli {
@@ -69,6 +73,18 @@ std::vector<FlagValue> TaskFlags::to_flag_values() const {
   if (no_git) out.push_back({"git.enabled", "false", "--no-git"});
   if (allow_unmetered) out.push_back({"loop.allow_unmetered", "true", "--allow-unmetered"});
   return out;
+}
+
+LoadedTask load_task(const GlobalOptions& global, const TaskFlags& flags) {
+  std::filesystem::path workdir = flags.workdir.empty() ? std::filesystem::current_path()
+                                                        : std::filesystem::path(flags.workdir);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(workdir, ec))
+    throw UsageError("workdir '" + workdir.string() + "' does not exist or is not a directory");
+  auto ctx = load_context(global, flags.to_flag_values(), workdir);
+  for (const auto& w : ctx.config.warnings) std::fprintf(stderr, "ralph: warning: %s\n", w.c_str());
+  auto spec = app::spec_from_config(ctx.config, workdir);
+  return {std::move(ctx), std::move(spec)};
 }
 
 } // namespace ralph::cli

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/context.hpp"
+#include "core/domain/task.hpp"
 
 namespace CLI { class App; }
 
@@ -29,5 +30,14 @@ private:
   };
   std::vector<Opt> m_opts;
 };
+
+// What `run` and `submit` start from: the workdir (which must exist), the
+// configuration with the task flags on top (its warnings printed), and the
+// spec built from it. Throws UsageError/ConfigError.
+struct LoadedTask {
+  Context ctx;
+  domain::TaskSpec spec;
+};
+LoadedTask load_task(const GlobalOptions& global, const TaskFlags& flags);
 
 } // namespace ralph::cli

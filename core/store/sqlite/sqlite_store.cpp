@@ -212,14 +212,7 @@ public:
   Result<std::vector<TaskId>> expire_leases() override {
     return guard([&] {
       Txn txn(m_db);
-      auto now = now_ms();
-      auto st = m_db.prepare("UPDATE tasks SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, "
-                             "lease_epoch = lease_epoch + 1, takeovers = takeovers + 1, updated_at = ?1 "
-                             "WHERE state = 'running' AND lease_expires_at < ?1 RETURNING id");
-      st.bind(1, now);
-      std::vector<TaskId> ids;
-      while (st.step()) ids.push_back(st.int64(0));
-      for (auto id : ids) event(id, "lease_expired", "{}");
+      auto ids = requeue_running("lease_expires_at < ?1", {}, "lease_expired", "{}");
       txn.commit();
       return ids;
     });
@@ -276,16 +269,9 @@ public:
   Result<std::vector<TaskId>> release_owner(const std::string& owner, std::string_view why) override {
     return guard([&] {
       Txn txn(m_db);
-      auto now = now_ms();
-      auto st = m_db.prepare("UPDATE tasks SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, "
-                             "lease_epoch = lease_epoch + 1, takeovers = takeovers + 1, updated_at = ?1 "
-                             "WHERE state = 'running' AND lease_owner = ?2 RETURNING id");
-      st.bind(1, now).bind(2, owner);
-      std::vector<TaskId> ids;
-      while (st.step()) ids.push_back(st.int64(0));
-      for (auto id : ids)
-        event(id, "taken_back", R"({"owner":)" + json_string(owner) + R"(,"why":)" + json_string(why) + "}");
-      mark_instance_dead(m_db, owner, now);
+      auto ids = requeue_running("lease_owner = ?2", owner, "taken_back",
+                                 R"({"owner":)" + json_string(owner) + R"(,"why":)" + json_string(why) + "}");
+      mark_instance_dead(m_db, owner, now_ms());
       txn.commit();
       return ids;
     });
@@ -380,6 +366,22 @@ private:
     st.done();
     event(id, "claimed", R"({"owner":)" + json_string(owner) + R"(,"epoch":)" + std::to_string(epoch) + "}");
     return epoch;
+  }
+
+  // Hands running tasks matching `where` (?1 is now, ?2 is `arg`) back to
+  // the queue, bumping their epochs so the old owner is fenced; one event
+  // each. The caller holds the transaction.
+  std::vector<TaskId> requeue_running(std::string_view where, const std::optional<std::string>& arg,
+                                      std::string_view event_type, const std::string& event_data) {
+    auto st = m_db.prepare("UPDATE tasks SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, "
+                           "lease_epoch = lease_epoch + 1, takeovers = takeovers + 1, updated_at = ?1 "
+                           "WHERE state = 'running' AND " + std::string(where) + " RETURNING id");
+    st.bind(1, now_ms());
+    if (arg) st.bind(2, *arg);
+    std::vector<TaskId> ids;
+    while (st.step()) ids.push_back(st.int64(0));
+    for (auto id : ids) event(id, event_type, event_data);
+    return ids;
   }
 
   std::optional<domain::TaskState> state_of(TaskId id) {
