@@ -142,6 +142,9 @@ for family in 'ralph_tasks{state="completed"}' 'ralph_iterations_total{agent="do
   grep -qF "$family" <<<"$metrics" && pass "/metrics has $family" || fail "/metrics has $family" "$(head -c 3000 <<<"$metrics")"
 done
 
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+expect_eq "an unknown path is 404" "$(code "http://127.0.0.1:$HTTP_PORT/nope")" "404"
+
 # --- a second daemon on the same store is refused ---------------------------
 set +e
 timeout 10 "$RALPHD_BIN" --state-dir "$STATE" -c "$CFG" --set daemon.http_listen=off > "$T/second.out" 2>&1; rc=$?
@@ -155,6 +158,22 @@ timeout 10 "$RALPHD_BIN" --state-dir "$T/other" -c "$CFG" --set "daemon.http_lis
 set -e
 expect_eq "a second ralphd on a busy HTTP port exits 1" "$rc" "1"
 grep -q "already in use" "$T/port.out" && pass "…saying the address is in use" || fail "port message" "$(cat "$T/port.out")"
+
+# --- a token guards every endpoint, and never reaches the log ----------------
+token="tok-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+RALPH_DAEMON_HTTP_TOKEN="$token" timeout 20 "$RALPHD_BIN" --state-dir "$T/tokened" -c /dev/null \
+  --set daemon.http_listen=127.0.0.1:0 > "$T/tokened.log" 2>&1 &
+tpid=$!
+E2E_PIDS+=("$tpid")
+for _ in $(seq 200); do grep -q "started as" "$T/tokened.log" && break; sleep 0.02; done
+tport=$(sed -n 's/.*http: listening on [0-9.]*:\([0-9]*\).*/\1/p' "$T/tokened.log")
+expect_eq "with a token, /metrics without it is 401" "$(code "http://127.0.0.1:$tport/metrics")" "401"
+expect_eq "…and with a wrong one" "$(code -H "Authorization: Bearer nope" "http://127.0.0.1:$tport/healthz")" "401"
+expect_eq "…and 200 with it" "$(code -H "Authorization: Bearer $token" "http://127.0.0.1:$tport/metrics")" "200"
+kill -TERM "$tpid"; wait "$tpid" || true
+grep -q "$token" "$T/tokened.log" && fail "the token is not in the log" || pass "the token is not in the log"
+RALPH_DAEMON_HTTP_TOKEN="$token" "$RALPH_BIN" --state-dir "$T/tokened" -c /dev/null config show > "$T/show.out"
+grep -q "$token" "$T/show.out" && fail "config show masks the token" || pass "config show masks the token"
 
 # --- reload -----------------------------------------------------------------
 sed -i 's/max_concurrent = 2/max_concurrent = 3/' "$CFG"
