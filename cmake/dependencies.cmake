@@ -11,6 +11,8 @@ find_package(spdlog CONFIG REQUIRED)
 if(RALPH_BUILD_TESTS)
   find_package(Catch2 CONFIG REQUIRED)
 endif()
+# The fleet store: libpqxx 6.4 (and libpq under it).
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 # ralphd: HTTP endpoints (compiled cpp-httplib) and sd_notify.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)

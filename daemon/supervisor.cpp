@@ -87,7 +87,21 @@ struct Supervisor::Impl {
     ctx = std::move(loaded);
   }
 
+  // The state directory holds the socket and task logs whatever the store;
+  // private, like the SQLite store in it.
+  void prepare_state_dir() {
+    std::error_code ec;
+    if (!std::filesystem::exists(ctx->state_dir, ec)) {
+      std::filesystem::create_directories(ctx->state_dir, ec);
+      if (ec) throw Error("cannot create the state directory " + ctx->state_dir.string() + ": " + ec.message());
+      std::filesystem::permissions(ctx->state_dir, std::filesystem::perms::owner_all, ec);
+    }
+    if (::access(ctx->state_dir.c_str(), W_OK) != 0)
+      throw Error("the state directory " + ctx->state_dir.string() + " is not writable");
+  }
+
   void open_store() {
+    prepare_state_dir();
     raw_store = app::open_store(*ctx, clock);
     if (auto db = store::embedded_store_path(ctx->store_url); !db.empty()) {
       auto held = StoreLock::acquire(db);

@@ -24,6 +24,12 @@ Context load_context(const Overrides& opts, const std::vector<FlagValue>& flags,
   ctx.state_dir = dir.empty() ? config::default_state_dir(lo.env) : std::filesystem::path(dir);
   ctx.state_dir = std::filesystem::absolute(ctx.state_dir);
   ctx.store_url = ctx.config.get_string("store.url");
+  // DATABASE_URL is honoured when it names PostgreSQL and store.url is unset;
+  // another kind of database there belongs to some other program.
+  if (ctx.store_url.empty())
+    if (auto it = lo.env.find("DATABASE_URL"); it != lo.env.end() &&
+        (it->second.starts_with("postgresql://") || it->second.starts_with("postgres://")))
+      ctx.store_url = it->second;
   if (ctx.store_url.empty()) ctx.store_url = "sqlite://" + (ctx.state_dir / "ralph.db").string();
   return ctx;
 }

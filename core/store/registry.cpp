@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/store/postgres/pg_store.hpp"
 #include "core/store/sqlite/sqlite_store.hpp"
 #include "core/store/store.hpp"
 #include "core/util/error.hpp"
@@ -82,6 +83,10 @@ Result<void> prepare_path(const std::filesystem::path& db) {
 
 } // namespace
 
+bool is_postgres_url(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
 std::string embedded_store_path(std::string_view url) {
   auto scheme_end = url.find("://");
   if (scheme_end != std::string_view::npos && !url.starts_with("sqlite://")) return {};
@@ -89,10 +94,11 @@ std::string embedded_store_path(std::string_view url) {
 }
 
 Result<std::unique_ptr<Store>> open_store(std::string_view url, const clock::Clock& clock) {
+  if (is_postgres_url(url)) return postgres::open(std::string(url), clock);
   auto scheme_end = url.find("://");
   if (scheme_end != std::string_view::npos && !url.starts_with("sqlite://"))
     throw ConfigError("unsupported store URL scheme '" + std::string(url.substr(0, scheme_end)) + "' in '" +
-                      mask_url(url) + "': this build supports sqlite://");
+                      mask_url(url) + "': this build supports sqlite:// and postgresql://");
   auto options = parse_sqlite_url(url);
   if (auto ok = prepare_path(options.path); !ok) return util::unexpected(ok.error());
   // New database files (and their -wal/-shm companions) are created 0600.
