@@ -15,8 +15,8 @@ struct DaemonSettings {
   std::vector<std::string> queues{"default"};
   std::chrono::milliseconds drain_timeout{90'000};
   std::chrono::milliseconds poll_interval{1'000};
-  std::chrono::milliseconds heartbeat_interval{5'000};
-  std::chrono::milliseconds instance_ttl{30'000};
+  std::chrono::milliseconds heartbeat_interval{1'000};
+  std::chrono::milliseconds instance_ttl{10'000};
   std::string http_listen = "127.0.0.1:9187";
   std::string http_token;
   std::filesystem::path socket;

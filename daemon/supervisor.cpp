@@ -34,7 +34,8 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-constexpr milliseconds k_task_lease{30'000}; // the loop's heartbeat renews it every 10 s
+constexpr milliseconds k_task_lease{30'000}; // renewed every k_lease_renewal by the supervisor
+constexpr milliseconds k_lease_renewal{5'000};
 
 std::string id_list(const std::vector<store::TaskId>& ids) {
   std::string out;
@@ -70,7 +71,7 @@ struct Supervisor::Impl {
   std::optional<Steady::time_point> drain_deadline;
   bool shutting_down = false;
   std::atomic<bool> store_ok{true};
-  Steady::time_point next_poll, next_heartbeat, next_watchdog;
+  Steady::time_point next_poll, next_heartbeat, next_watchdog, next_renewal;
 
   ~Impl() {
     slots.clear(); // joins every slot thread before the store goes away
@@ -134,8 +135,7 @@ struct Supervisor::Impl {
       return;
     }
     for (const auto& other : *all) {
-      bool dead = lock.has_value() || other.state == "expired";
-      if (other.id == instance.id || other.running.empty() || !dead) continue;
+      if (other.id == instance.id || other.running.empty() || !is_dead(other)) continue;
       if (other.host == instance.host)
         if (int n = kill_orphaned_agents(other.id); n > 0)
           logger().warn("stopped " + std::to_string(n) + " agent process(es) left behind by " + other.id);
@@ -143,6 +143,19 @@ struct Supervisor::Impl {
       if (back && !back->empty())
         logger().warn("took back task(s) " + id_list(*back) + " of " + other.id + " (" + other.state + ")");
     }
+  }
+
+  // Dead: proven by the embedded store's lock, by a lapsed heartbeat, or by
+  // a free liveness hold (a process that died, seen within seconds). The
+  // hold alone is not enough: after a database restart every hold is free
+  // until its daemon's next heartbeat takes it again.
+  bool is_dead(const store::Instance& other) {
+    if (lock.has_value() || other.state == "expired") return true;
+    if (other.state != "active" && other.state != "draining") return false;
+    auto silent_ms = clock::to_unix_ms(clock.now()) - other.heartbeat_at_ms;
+    if (silent_ms < 2 * settings.heartbeat_interval.count()) return false;
+    auto held = store->liveness_held(other.id);
+    return held && !*held;
   }
 
   void start_http() {
@@ -171,7 +184,7 @@ struct Supervisor::Impl {
     if (done_fd < 0) throw Error("cannot create an eventfd");
     resize_slots(settings.slots);
     auto now = Steady::now();
-    next_poll = next_heartbeat = next_watchdog = now;
+    next_poll = next_heartbeat = next_watchdog = next_renewal = now;
     logger().info("ralphd " + std::string(RALPH_VERSION) + " started as " + instance.id + ": " +
                   std::to_string(settings.slots) + " slots, store " + log::redact(ctx->store_url));
     fill_slots();
@@ -279,7 +292,7 @@ struct Supervisor::Impl {
       logger().warn("heartbeat failed: " + r.error().message);
       return;
     }
-    renew_leases();
+    if (auto held = store->hold_liveness(instance.id); !held) logger().warn(held.error().message);
     auto expired = store->expire_leases();
     if (expired && !expired->empty()) logger().warn("leases expired, task(s) queued again: " + id_list(*expired));
     take_back_orphans();
@@ -367,6 +380,10 @@ struct Supervisor::Impl {
       heartbeat();
       next_heartbeat = now + settings.heartbeat_interval;
     }
+    if (now >= next_renewal) {
+      renew_leases();
+      next_renewal = now + k_lease_renewal;
+    }
     if (auto every = notifier.watchdog_interval(); every && now >= next_watchdog) {
       notifier.watchdog();
       next_watchdog = now + *every;
@@ -375,7 +392,7 @@ struct Supervisor::Impl {
   }
 
   int poll_timeout_ms() const {
-    auto next = std::min(next_poll, next_heartbeat);
+    auto next = std::min({next_poll, next_heartbeat, next_renewal});
     if (notifier.watchdog_interval()) next = std::min(next, next_watchdog);
     if (drain_deadline && !shutting_down) next = std::min(next, *drain_deadline);
     auto ms = std::chrono::duration_cast<milliseconds>(next - Steady::now()).count();

@@ -58,6 +58,12 @@ public:
   store::Result<std::vector<store::TaskId>> release_owner(const std::string& owner, std::string_view why) override {
     return timed("release_owner", [&] { return m_inner.release_owner(owner, why); });
   }
+  store::Result<void> hold_liveness(const std::string& id) override {
+    return timed("hold_liveness", [&] { return m_inner.hold_liveness(id); });
+  }
+  store::Result<bool> liveness_held(const std::string& id) override {
+    return timed("liveness_held", [&] { return m_inner.liveness_held(id); });
+  }
   store::Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() override {
     return timed("count_tasks", [&] { return m_inner.count_tasks(); });
   }

@@ -181,6 +181,15 @@ public:
   // known dead), bumping epochs so it can never write again. Marks the
   // instance dead. Returns the ids taken back.
   virtual Result<std::vector<TaskId>> release_owner(const std::string& owner, std::string_view why) = 0;
+  // Ties the instance's liveness to this process's database session, so
+  // peers can tell a dead process at once instead of after its heartbeat
+  // lapses (PostgreSQL: a session advisory lock). Called on every
+  // heartbeat; re-takes the hold after a reconnect. A no-op where the store
+  // has no sessions (SQLite: one daemon per file, proven by its flock).
+  virtual Result<void> hold_liveness(const std::string& instance_id) = 0;
+  // False only when the store can prove the instance's process is gone
+  // (its liveness hold is free); true when alive or unknown.
+  virtual Result<bool> liveness_held(const std::string& instance_id) = 0;
   // Number of tasks in each state (for metrics and sd_notify STATUS).
   virtual Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() = 0;
 

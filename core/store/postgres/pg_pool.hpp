@@ -31,6 +31,7 @@ public:
 
   // A URL safe to print (password hidden).
   const std::string& display_url() const { return m_display; }
+  const std::string& url() const { return m_url; }
 
 private:
   std::unique_ptr<pqxx::connection> acquire();

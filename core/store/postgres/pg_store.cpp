@@ -1,5 +1,7 @@
 #include "core/store/postgres/pg_store.hpp"
 
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 
 #include "core/clock/clock.hpp"
@@ -243,6 +245,29 @@ public:
     });
   }
 
+  Result<void> hold_liveness(const std::string& instance_id) override {
+    std::lock_guard lock(m_liveness_mutex);
+    try {
+      if (m_liveness && m_liveness->is_open()) return {};
+      m_liveness = std::make_unique<pqxx::connection>(m_pool.url());
+      pqxx::nontransaction(*m_liveness).exec_params("SELECT pg_advisory_lock(hashtextextended($1, 0))",
+                                                    liveness_key(instance_id));
+      return {};
+    } catch (const std::exception& e) {
+      m_liveness.reset();
+      return util::unexpected(Error{Failure::unavailable, "cannot hold the liveness lock: " + std::string(e.what())});
+    }
+  }
+
+  Result<bool> liveness_held(const std::string& instance_id) override {
+    return m_pool.transact([&](pqxx::work& w) {
+      // Taking the lock proves its holder's session is gone; give it straight back.
+      bool free = w.exec_params("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+                                liveness_key(instance_id))[0][0].as<bool>();
+      return !free;
+    });
+  }
+
   Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() override {
     return m_pool.transact([&](pqxx::work& w) {
       std::vector<std::pair<domain::TaskState, std::int64_t>> out;
@@ -301,6 +326,7 @@ public:
 
 private:
   std::int64_t now_ms() const { return clock::to_unix_ms(m_clock.now()); }
+  static std::string liveness_key(const std::string& id) { return "ralph-instance:" + id; }
 
   // $1 owner, $2 lease expiry, $3 now; `pick` selects the candidate ids.
   static std::string claim_sql(const std::string& pick) {
@@ -350,6 +376,8 @@ private:
 
   Pool m_pool;
   const clock::Clock& m_clock;
+  std::mutex m_liveness_mutex;
+  std::unique_ptr<pqxx::connection> m_liveness; // holds this instance's session advisory lock
 };
 
 } // namespace

@@ -277,6 +277,9 @@ public:
     });
   }
 
+  Result<void> hold_liveness(const std::string&) override { return {}; }
+  Result<bool> liveness_held(const std::string&) override { return true; }
+
   Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() override {
     return guard_read([&] {
       auto st = reader().prepare("SELECT state, count(*) FROM tasks GROUP BY state");

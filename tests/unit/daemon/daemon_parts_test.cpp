@@ -79,7 +79,7 @@ TEST_CASE("daemon settings: defaults and every refused value names its key", "[d
   CHECK(s.queues == std::vector<std::string>{"default"});
   CHECK(s.http_listen == "127.0.0.1:9187");
   CHECK(s.socket == "/var/lib/ralph/ralphd.sock");
-  CHECK(s.heartbeat_interval == std::chrono::seconds(5));
+  CHECK(s.heartbeat_interval == std::chrono::seconds(1));
 
   auto refused = [](std::initializer_list<std::pair<const char*, const char*>> v) {
     try {
@@ -94,8 +94,8 @@ TEST_CASE("daemon settings: defaults and every refused value names its key", "[d
   CHECK_THAT(refused({{"daemon.http_listen", "0.0.0.0:9187"}}), Catch::Contains("daemon.http_token"));
   CHECK(refused({{"daemon.http_listen", "0.0.0.0:9187"}, {"daemon.http_token", "0123456789abcdef"}}) == "accepted");
   CHECK(refused({{"daemon.http_listen", "[::1]:9187"}}) == "accepted");
-  CHECK_THAT(refused({{"daemon.heartbeat_interval", "20s"}}), Catch::Contains("daemon.heartbeat_interval"));
-  CHECK_THAT(refused({{"daemon.instance_ttl", "2s"}}), Catch::Contains("daemon.instance_ttl"));
+  CHECK_THAT(refused({{"daemon.heartbeat_interval", "20s"}}), Catch::Contains("daemon.instance_ttl"));
+  CHECK_THAT(refused({{"daemon.instance_ttl", "1500ms"}}), Catch::Contains("daemon.instance_ttl"));
   CHECK_THAT(refused({{"daemon.poll_interval", "0s"}}), Catch::Contains("daemon.poll_interval"));
 }
 
