@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Three ralphd share one PostgreSQL (started by the harness). One is killed
+# with -9 while it runs tasks, another is SIGSTOPped past its lease and then
+# resumed. Every task completes exactly once, no iteration is recorded twice
+# or out of order, the stopped daemon's late writes are rejected, and the
+# takeover times are reported.
+set -euo pipefail
+: "${RALPH_SOURCE_DIR:?set by ctest}"
+if [ -z "${RALPH_TEST_PG_URL:-}" ]; then
+  exec "$RALPH_SOURCE_DIR/scripts/with-test-services.sh" --no-redis -- bash "$0" "$@"
+fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_init fleet
+source "$(dirname "${BASH_SOURCE[0]}")/daemon_lib.sh"
+require_tool psql
+
+psql_() { psql "$RALPH_TEST_PG_URL" -tAq -c "$1"; }
+psql_ "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"
+A="$T/agents"; mkdir -p "$A"
+write_agent "$A/steady.sh" <<'SH'
+#!/usr/bin/env bash
+cat >/dev/null
+if [ -f .agent-pid ]; then
+  prev=$(cat .agent-pid); st=$(awk '{print $3}' "/proc/$prev/stat" 2>/dev/null || true)
+  case "$st" in ""|Z|X) ;; *) echo "pid $$ started while $prev ($st) still ran" >> ../overlaps ;; esac
+fi
+echo $$ > .agent-pid
+n=$(( $(cat .count 2>/dev/null || echo 0) + 1 )); echo $n > .count
+sleep 0.$(( RANDOM % 4 + 3 ))
+echo '{"type":"usage","input_tokens":1000,"output_tokens":100,"cost_usd":0.002,"model":"claude-sonnet-4-5"}'
+[ "$n" -ge 8 ] && echo LOOP_COMPLETE
+exit 0
+SH
+cat > "$CFG" <<EOF2
+[store]
+url = "$RALPH_TEST_PG_URL"
+[loop]
+agent = "steady"
+max_iterations = 60
+loop_detect_repeats = 0
+[git]
+enabled = false
+[daemon]
+max_concurrent = 3
+[agents.steady]
+kind = "command"
+command = ["$A/steady.sh"]
+reports_usage = true
+EOF2
+
+TASKS=12
+for i in $(seq "$TASKS"); do
+  mkdir -p "$T/w/$i"; echo work > "$T/w/$i/PROMPT.md"
+  ralph submit -q -C "$T/w/$i" >/dev/null
+done
+declare -A pids
+for d in a b c; do
+  STATE="$T/state-$d" start_daemon "fleet-$d"
+  pids[$d]=$DAEMON_PID
+done
+owner_of_running() { # prints the pid of a daemon that runs tasks now (not in $1…)
+  ralph instances --json | python3 -c '
+import json, sys
+skip = set(sys.argv[1:])
+for i in json.load(sys.stdin):
+    if i["running"] and i["state"] == "active" and str(i["pid"]) not in skip:
+        print(i["pid"]); break' "$@"
+}
+sleep 1.5
+victim=$(owner_of_running)
+[ -n "$victim" ] || die "no daemon runs tasks"
+killed_at=$(date +%s%N)
+kill -9 "$victim"
+took=
+for _ in $(seq 400); do
+  if grep -h "took back task(s) .* of [^ ]*:$victim:" "$T"/fleet-*.log >/dev/null 2>&1; then
+    took=$(( ($(date +%s%N) - killed_at) / 1000000 )); break
+  fi
+  sleep 0.025
+done
+[ -n "$took" ] && pass "a kill -9'd daemon's tasks are taken over (${took} ms)" || fail "takeover after kill -9"
+[ -n "$took" ] && [ "$took" -le 3500 ] && pass "…within 3.5 s (target 3 s)" || fail "takeover after kill -9 took ${took:-?} ms"
+
+stopped=$(owner_of_running "$victim")
+[ -n "$stopped" ] || die "no second daemon runs tasks"
+stopped_at=$(date +%s%N)
+kill -STOP "$stopped"
+took=
+for _ in $(seq 800); do
+  if grep -h "took back task(s) .* of [^ ]*:$stopped:" "$T"/fleet-*.log >/dev/null 2>&1; then
+    took=$(( ($(date +%s%N) - stopped_at) / 1000000 )); break
+  fi
+  sleep 0.05
+done
+[ -n "$took" ] && pass "a hung (SIGSTOPped) daemon's tasks are taken over (${took} ms)" || fail "takeover after SIGSTOP"
+[ -n "$took" ] && [ "$took" -le 15000 ] && pass "…within 15 s" || fail "takeover after SIGSTOP took ${took:-?} ms"
+kill -CONT "$stopped"
+
+for _ in $(seq 1200); do
+  left=$(psql_ "SELECT count(*) FROM tasks WHERE state <> 'completed'")
+  [ "$left" = 0 ] && break
+  sleep 0.1
+done
+expect_eq "all $TASKS tasks completed" "$left" "0"
+for _ in $(seq 100); do grep -q "lease lost\|lost_lease" "$T"/fleet-*.log && break; sleep 0.1; done
+stopped_log=$(grep -l "started as [^ ]*:$stopped:" "$T"/fleet-*.log)
+grep -q "lost_lease\|lease lost" "$stopped_log" && pass "the resumed daemon found its leases gone and wrote nothing more" \
+  || fail "the resumed daemon saw it was fenced" "$(tail -n 20 "$stopped_log")"
+expect_eq "no task finished twice" "$(psql_ "SELECT count(*) FROM (SELECT task_id FROM events WHERE type='finished' GROUP BY task_id HAVING count(*) <> 1) x")" "0"
+expect_eq "iterations are contiguous in every task" \
+  "$(psql_ "SELECT count(*) FROM (SELECT task_id FROM iterations GROUP BY task_id HAVING max(seq) <> count(*)) x")" "0"
+expect_eq "task totals equal the sum of their iterations" "$(psql_ "SELECT count(*) FROM tasks t WHERE last_seq <> (SELECT count(*) FROM iterations i WHERE i.task_id = t.id) OR input_tokens <> (SELECT coalesce(sum(input_tokens),0) FROM iterations i WHERE i.task_id = t.id)")" "0"
+if [ -f "$T/w/overlaps" ]; then fail "no two agents ever worked on one task at once" "$(cat "$T/w/overlaps")"
+else pass "no two agents ever worked on one task at once"; fi
+for d in a b c; do kill -TERM "${pids[$d]}" 2>/dev/null || true; done
+e2e_finish
