@@ -61,6 +61,7 @@ struct Supervisor::Impl {
   std::optional<StoreLock> lock;
   store::Instance instance;
   app::WakeupListener wakeup;
+  std::unique_ptr<store::Wakeups> remote_wakeups; // the shared store's (PostgreSQL NOTIFY)
   HttpServer http;
   SystemdNotifier notifier;
   int done_fd = -1;
@@ -179,6 +180,7 @@ struct Supervisor::Impl {
     take_back_orphans();
     auto bound = wakeup.bind(settings.socket);
     if (!bound) throw Error(bound.error());
+    remote_wakeups = store->listen();
     start_http();
     done_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (done_fd < 0) throw Error("cannot create an eventfd");
@@ -296,6 +298,7 @@ struct Supervisor::Impl {
     auto expired = store->expire_leases();
     if (expired && !expired->empty()) logger().warn("leases expired, task(s) queued again: " + id_list(*expired));
     take_back_orphans();
+    fill_slots(); // what was just taken back may run here at once
     report_status();
   }
 
@@ -372,6 +375,8 @@ struct Supervisor::Impl {
   void on_timers() {
     auto now = Steady::now();
     if (now >= next_poll) {
+      // A lost LISTEN connection is retried here, at the poll's pace.
+      if (remote_wakeups && remote_wakeups->fd() < 0) remote_wakeups->drain();
       fill_slots();
       check_cancels();
       next_poll = now + settings.poll_interval;
@@ -402,8 +407,9 @@ struct Supervisor::Impl {
   int run() {
     start();
     while (!(draining && busy_count() == 0)) {
-      pollfd fds[3] = {{signals.fd(), POLLIN, 0}, {wakeup.fd(), POLLIN, 0}, {done_fd, POLLIN, 0}};
-      ::poll(fds, 3, poll_timeout_ms());
+      int remote_fd = remote_wakeups ? remote_wakeups->fd() : -1;
+      pollfd fds[4] = {{signals.fd(), POLLIN, 0}, {wakeup.fd(), POLLIN, 0}, {done_fd, POLLIN, 0}, {remote_fd, POLLIN, 0}};
+      ::poll(fds, remote_fd >= 0 ? 4 : 3, poll_timeout_ms());
       if (fds[0].revents & POLLIN)
         for (int sig : signals.read()) on_signal(sig);
       if (fds[2].revents & POLLIN) {
@@ -411,6 +417,7 @@ struct Supervisor::Impl {
         fill_slots();
       }
       if (fds[1].revents & POLLIN) on_pokes(wakeup.drain());
+      if (remote_fd >= 0 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) on_pokes(remote_wakeups->drain());
       on_timers();
     }
     (void)store->heartbeat_instance(instance.id, "stopped", settings.instance_ttl);

@@ -58,6 +58,7 @@ public:
   store::Result<std::vector<store::TaskId>> release_owner(const std::string& owner, std::string_view why) override {
     return timed("release_owner", [&] { return m_inner.release_owner(owner, why); });
   }
+  std::unique_ptr<store::Wakeups> listen() override { return m_inner.listen(); }
   store::Result<void> hold_liveness(const std::string& id) override {
     return timed("hold_liveness", [&] { return m_inner.hold_liveness(id); });
   }

@@ -14,6 +14,7 @@
 #include "core/domain/stop_reason.hpp"
 #include "core/domain/task.hpp"
 #include "core/domain/usage.hpp"
+#include "core/store/wakeups.hpp"
 #include "core/util/expected.hpp"
 
 namespace ralph::clock { class Clock; }
@@ -190,6 +191,9 @@ public:
   // False only when the store can prove the instance's process is gone
   // (its liveness hold is free); true when alive or unknown.
   virtual Result<bool> liveness_held(const std::string& instance_id) = 0;
+  // Wakeups from other processes' submits and cancels, or nullptr when the
+  // store has none (SQLite: the local wakeup socket does that job).
+  virtual std::unique_ptr<Wakeups> listen() = 0;
   // Number of tasks in each state (for metrics and sd_notify STATUS).
   virtual Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() = 0;
 

@@ -42,6 +42,7 @@ loop_detect_repeats = 0
 enabled = false
 [daemon]
 max_concurrent = 3
+poll_interval = "30s"
 [agents.steady]
 kind = "command"
 command = ["$A/steady.sh"]
@@ -112,5 +113,13 @@ expect_eq "iterations are contiguous in every task" \
 expect_eq "task totals equal the sum of their iterations" "$(psql_ "SELECT count(*) FROM tasks t WHERE last_seq <> (SELECT count(*) FROM iterations i WHERE i.task_id = t.id) OR input_tokens <> (SELECT coalesce(sum(input_tokens),0) FROM iterations i WHERE i.task_id = t.id)")" "0"
 if [ -f "$T/w/overlaps" ]; then fail "no two agents ever worked on one task at once" "$(cat "$T/w/overlaps")"
 else pass "no two agents ever worked on one task at once"; fi
+# A submit from a machine with no daemon (another state directory, so no
+# local socket to poke) wakes the fleet through NOTIFY, not the 30 s poll.
+mkdir -p "$T/w/remote"; echo work > "$T/w/remote/PROMPT.md"; echo 7 > "$T/w/remote/.count"
+start=$(date +%s%N)
+STATE="$T/elsewhere" ralph submit -q --wait -C "$T/w/remote" >/dev/null
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$took" -lt 5000 ] && pass "a submit from elsewhere starts at once through NOTIFY (${took} ms, poll 30 s)" \
+  || fail "remote submit took ${took} ms"
 for d in a b c; do kill -TERM "${pids[$d]}" 2>/dev/null || true; done
 e2e_finish

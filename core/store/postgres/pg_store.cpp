@@ -9,6 +9,7 @@
 #include "core/store/postgres/pg_pool.hpp"
 #include "core/store/postgres/pg_rows.hpp"
 #include "core/store/postgres/pg_schema.hpp"
+#include "core/store/postgres/pg_wakeups.hpp"
 #include "core/util/quote.hpp"
 
 namespace ralph::store::postgres {
@@ -55,6 +56,7 @@ public:
                               "VALUES ($1, $2, 'queued', $3, $4, $4) RETURNING id",
                               spec.queue, spec.priority, domain::to_json(spec), now)[0][0].as<TaskId>();
       event(w, id, "submitted", R"({"queue":)" + util::quote(spec.queue) + R"(,"agent":)" + util::quote(spec.agent) + "}");
+      notify(w, "submit");
       return id;
     });
   }
@@ -147,6 +149,7 @@ public:
                              now_ms(), lease.task, lease.epoch);
       if (r.affected_rows() != 1) throw fenced(lease);
       event(w, lease.task, "released", "{}");
+      notify(w, "submit");
     });
   }
 
@@ -166,6 +169,7 @@ public:
                     "updated_at = $2 WHERE id = $3",
                     domain::to_json(*spec), now_ms(), id);
       event(w, id, "resumed", "{}");
+      notify(w, "submit");
     });
   }
 
@@ -193,6 +197,7 @@ public:
                                             std::string(domain::to_string(state)) + ")"};
       w.exec_params("UPDATE tasks SET cancel_requested = true, updated_at = $1 WHERE id = $2", now, id);
       event(w, id, "cancel_requested", "{}");
+      notify(w, "cancel " + std::to_string(id));
       return state;
     });
   }
@@ -244,6 +249,8 @@ public:
       return ids;
     });
   }
+
+  std::unique_ptr<Wakeups> listen() override { return make_wakeups(m_pool.url()); }
 
   Result<void> hold_liveness(const std::string& instance_id) override {
     std::lock_guard lock(m_liveness_mutex);
@@ -356,7 +363,13 @@ private:
     std::vector<TaskId> ids;
     for (const auto& row : r) ids.push_back(row[0].as<TaskId>());
     for (auto id : ids) event(w, id, type, data);
+    if (!ids.empty()) notify(w, "submit");
     return ids;
+  }
+
+  // Delivered to every listening daemon when (and only if) the transaction commits.
+  static void notify(pqxx::work& w, const std::string& message) {
+    w.exec_params("SELECT pg_notify($1, $2)", std::string(k_wakeup_channel), message);
   }
 
   void event(pqxx::work& w, TaskId id, std::string_view type, std::string_view data) {

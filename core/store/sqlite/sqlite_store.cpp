@@ -278,6 +278,7 @@ public:
   }
 
   Result<void> hold_liveness(const std::string&) override { return {}; }
+  std::unique_ptr<Wakeups> listen() override { return nullptr; }
   Result<bool> liveness_held(const std::string&) override { return true; }
 
   Result<std::vector<std::pair<domain::TaskState, std::int64_t>>> count_tasks() override {
