@@ -2,7 +2,9 @@
 #include "agents/agent.hpp"
 #include "agents/cli/cli_agent.hpp"
 #include "agents/cli/cli_invocation.hpp"
+#include "agents/http/curl_transport.hpp"
 #include "agents/http/http_agent.hpp"
+#include "core/plugin/plugin.hpp"
 #include "core/proc/process.hpp"
 
 namespace ralph::agents {
@@ -55,8 +57,10 @@ std::vector<AgentInfo> detect_agents(const std::map<std::string, AgentSettings>&
   for (const auto& [name, settings] : all) {
     AgentInfo info{name, settings.kind.empty() ? name : settings.kind, false, {}, {}};
     if (info.kind == "anthropic" || info.kind == "openai") {
-      info.installed = true; // built in, over libcurl
-      info.version = "built-in (HTTP)";
+      // Built in, over libcurl, which ralph loads as a plugin.
+      info.path = plugin::find(http::k_curl_plugin_file);
+      info.installed = !info.path.empty();
+      info.version = info.installed ? "built-in (HTTP)" : "";
       out.push_back(info);
       continue;
     }

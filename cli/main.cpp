@@ -3,6 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "agents/http/curl_transport.hpp"
+#include "core/plugin/plugin.hpp"
+#include "core/store/postgres/pg_store.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "core/domain/stop_reason.hpp"
@@ -33,8 +36,16 @@ int main(int argc, char** argv) {
   log::register_environment_secrets(environ);
   CLI::App app{"ralph: run AI coding agents in a loop until the work is done, within budgets"};
   app.footer(k_exit_codes);
-  app.set_version_flag("-V,--version", std::string("ralph ") + RALPH_VERSION +
-                                           "\nstores: sqlite\nagents: claude codex gemini command anthropic openai");
+  app.set_version_flag("-V,--version", [] {
+    // The optional parts are plugins: say which are installed, and where.
+    auto plugin_note = [](const char* file) {
+      auto path = plugin::find(file);
+      return path.empty() ? std::string(" (not installed: ") + file + ")" : " (" + path + ")";
+    };
+    return std::string("ralph ") + RALPH_VERSION + "\nstores: sqlite, postgresql" +
+           plugin_note(store::postgres::k_plugin_file) + "\nagents: claude codex gemini command, anthropic openai" +
+           plugin_note(agents::http::k_curl_plugin_file);
+  });
   app.require_subcommand(1);
   app.fallthrough(); // global options also work after the command: ralph run --set k=v
 

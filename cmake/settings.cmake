@@ -44,3 +44,30 @@ if(RALPH_FUZZ)
   target_compile_options(ralph_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
   target_link_options(ralph_settings INTERFACE -fsanitize=address,undefined)
 endif()
+
+# Plugins (core/plugin/plugin.hpp): optional parts with heavy dependency
+# chains, loaded on first use. They sit in <prefix>/<libdir>/ralph, and in the
+# same place under the build tree, so <exe>/../<libdir>/ralph finds them from
+# bin/, sbin/ and the build's cli/, daemon/ and tests/ alike.
+set(RALPH_PLUGIN_LIBDIR ${CMAKE_INSTALL_LIBDIR}/ralph)
+set(RALPH_PLUGIN_OUTPUT_DIR ${CMAKE_BINARY_DIR}/${RALPH_PLUGIN_LIBDIR})
+# Static libraries also go into plugins, so they are position-independent;
+# executables export their symbols, so a plugin shares the host's logger and
+# other globals instead of carrying its own copies.
+set(CMAKE_POSITION_INDEPENDENT_CODE ON)
+set(CMAKE_ENABLE_EXPORTS ON)
+
+# ralph_plugin(NAME FILE_NAME SOURCES src... DEPS dep...): libFILE_NAME.so,
+# exporting only its RALPH_PLUGIN_EXPORT entry points.
+function(ralph_plugin name file_name)
+  cmake_parse_arguments(P "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} MODULE ${P_SOURCES})
+  set_target_properties(${name} PROPERTIES
+    OUTPUT_NAME ${file_name}
+    LIBRARY_OUTPUT_DIRECTORY ${RALPH_PLUGIN_OUTPUT_DIR}
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ralph_settings ralph_warnings ${P_DEPS})
+  install(TARGETS ${name} LIBRARY DESTINATION ${RALPH_PLUGIN_LIBDIR})
+endfunction()

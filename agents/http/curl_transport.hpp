@@ -38,6 +38,15 @@ struct HttpResponse {
 // Called with each chunk of the response body, and the HTTP status it belongs to.
 using BodySink = std::function<void(long status, std::string_view chunk)>;
 
+// Loads libralph-curl.so on first use (core/plugin/plugin.hpp says why);
+// without it, every call ends in transport_error saying so.
 HttpResponse perform_post(const HttpRequest& req, const TransferLimits& limits, const BodySink& on_body);
+
+// The plugin's side.
+HttpResponse perform_post_with_curl(const HttpRequest& req, const TransferLimits& limits, const BodySink& on_body);
+inline constexpr const char* k_curl_plugin_file = "libralph-curl.so";
+inline constexpr const char* k_perform_post_symbol = "ralph_curl_perform_post";
+using PerformPostFn = void (*)(const HttpRequest& req, const TransferLimits& limits, const BodySink& on_body,
+                               HttpResponse& out);
 
 } // namespace ralph::agents::http

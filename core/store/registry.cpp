@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/plugin/plugin.hpp"
 #include "core/store/postgres/pg_store.hpp"
 #include "core/store/sqlite/sqlite_store.hpp"
 #include "core/store/store.hpp"
@@ -81,6 +82,15 @@ Result<void> prepare_path(const std::filesystem::path& db) {
   return {};
 }
 
+Result<std::unique_ptr<Store>> open_postgres(std::string_view url, const clock::Clock& clock) {
+  auto entry = plugin::symbol(postgres::k_plugin_file, postgres::k_open_symbol);
+  if (!entry)
+    return util::unexpected(Error{Failure::unavailable, "PostgreSQL support is missing: " + entry.error()});
+  std::unique_ptr<Store> store;
+  reinterpret_cast<postgres::OpenFn>(*entry)(std::string(url), clock, store);
+  return store;
+}
+
 } // namespace
 
 bool is_postgres_url(std::string_view url) {
@@ -94,7 +104,7 @@ std::string embedded_store_path(std::string_view url) {
 }
 
 Result<std::unique_ptr<Store>> open_store(std::string_view url, const clock::Clock& clock) {
-  if (is_postgres_url(url)) return postgres::open(std::string(url), clock);
+  if (is_postgres_url(url)) return open_postgres(url, clock);
   auto scheme_end = url.find("://");
   if (scheme_end != std::string_view::npos && !url.starts_with("sqlite://"))
     throw ConfigError("unsupported store URL scheme '" + std::string(url.substr(0, scheme_end)) + "' in '" +

@@ -1,3 +1,4 @@
+// libralph-curl.so: the HTTP agents' transfers over libcurl.
 #include "agents/http/curl_transport.hpp"
 
 #include <algorithm>
@@ -6,6 +7,8 @@
 #include <mutex>
 
 #include <curl/curl.h>
+
+#include "core/plugin/plugin.hpp"
 
 namespace ralph::agents::http {
 
@@ -59,7 +62,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
 
 } // namespace
 
-HttpResponse perform_post(const HttpRequest& req, const TransferLimits& limits, const BodySink& on_body) {
+HttpResponse perform_post_with_curl(const HttpRequest& req, const TransferLimits& limits, const BodySink& on_body) {
   global_init();
   HttpResponse resp;
   std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
@@ -138,3 +141,13 @@ HttpResponse perform_post(const HttpRequest& req, const TransferLimits& limits, 
 }
 
 } // namespace ralph::agents::http
+
+RALPH_PLUGIN_EXPORT const char* ralph_plugin_abi() { return RALPH_PLUGIN_ABI; }
+
+RALPH_PLUGIN_EXPORT void ralph_curl_perform_post(const ralph::agents::http::HttpRequest& req,
+                                                 const ralph::agents::http::TransferLimits& limits,
+                                                 const ralph::agents::http::BodySink& on_body,
+                                                 ralph::agents::http::HttpResponse& out) {
+  static_assert(std::is_same_v<decltype(&ralph_curl_perform_post), ralph::agents::http::PerformPostFn>);
+  out = ralph::agents::http::perform_post_with_curl(req, limits, on_body);
+}
