@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   cli::add_control_commands(app, global, exit_code);
   cli::add_logs_command(app, global, exit_code);
   cli::add_instances_command(app, global, exit_code);
+  cli::add_migrate_command(app, global, exit_code);
   cli::add_agents_command(app, global, exit_code);
 
   try {

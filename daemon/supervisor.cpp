@@ -104,7 +104,7 @@ struct Supervisor::Impl {
 
   void open_store() {
     prepare_state_dir();
-    raw_store = app::open_store(*ctx, clock);
+    raw_store = app::open_store(*ctx, clock, app::SchemaPolicy::migrate);
     if (auto db = store::embedded_store_path(ctx->store_url); !db.empty()) {
       auto held = StoreLock::acquire(db);
       if (!held) throw Error(held.error());

@@ -15,6 +15,7 @@ public:
   TimedStore(store::Store& inner, metrics::Registry& registry) : m_inner(inner), m_registry(registry) {}
 
   store::Result<void> migrate() override { return timed("migrate", [&] { return m_inner.migrate(); }); }
+  store::Result<store::SchemaVersion> schema_version() override { return m_inner.schema_version(); }
   store::Result<store::TaskId> submit(const domain::TaskSpec& spec) override {
     return timed("submit", [&] { return m_inner.submit(spec); });
   }

@@ -16,5 +16,6 @@ void add_submit_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_control_commands(CLI::App& app, GlobalOptions& global, int& exit_code); // cancel, resume, retry
 void add_logs_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_instances_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_migrate_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 } // namespace ralph::cli

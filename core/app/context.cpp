@@ -34,9 +34,29 @@ Context load_context(const Overrides& opts, const std::vector<FlagValue>& flags,
   return ctx;
 }
 
-std::unique_ptr<store::Store> open_store(const Context& ctx, const clock::Clock& clock) {
+namespace {
+
+void require_current_schema(store::Store& store, const std::string& url) {
+  auto version = store.schema_version();
+  if (!version) throw Error("cannot read the store: " + version.error().message);
+  if (version->current == version->latest) return;
+  auto versions = std::to_string(version->current) + ", this ralph " + std::to_string(version->latest);
+  if (version->current > version->latest)
+    throw Error("the store at " + store::display_url(url) + " has a newer schema (version " + versions +
+                "): upgrade ralph");
+  throw Error("the store at " + store::display_url(url) + " needs a schema migration (version " + versions +
+              "): run `ralph migrate`, or start ralphd, which migrates");
+}
+
+} // namespace
+
+std::unique_ptr<store::Store> open_store(const Context& ctx, const clock::Clock& clock, SchemaPolicy policy) {
   auto opened = store::open_store(ctx.store_url, clock);
   if (!opened) throw Error("cannot open the store: " + opened.error().message);
+  if (policy == SchemaPolicy::require_current && store::is_postgres_url(ctx.store_url)) {
+    require_current_schema(**opened, ctx.store_url);
+    return std::move(*opened);
+  }
   auto migrated = (*opened)->migrate();
   if (!migrated) throw Error("cannot prepare the store: " + migrated.error().message);
   return std::move(*opened);

@@ -38,8 +38,15 @@ struct Context {
 Context load_context(const Overrides& opts, const std::vector<FlagValue>& flags,
                      const std::filesystem::path& cwd = std::filesystem::current_path());
 
-// Opens (creating if needed) and migrates the store. Throws ralph::Error with
-// a clear message when it cannot.
-std::unique_ptr<store::Store> open_store(const Context& ctx, const clock::Clock& clock);
+// SQLite belongs to one machine and one ralph, so it is brought up to date
+// whenever it is opened. A shared PostgreSQL is migrated only by ralphd at
+// start and by `ralph migrate`: a newer CLI on a laptop must not change the
+// schema under a fleet of older daemons, so other commands only check it.
+enum class SchemaPolicy { migrate, require_current };
+
+// Opens (creating if needed) the store and applies `policy`. Throws
+// ralph::Error with a clear message when it cannot.
+std::unique_ptr<store::Store> open_store(const Context& ctx, const clock::Clock& clock,
+                                         SchemaPolicy policy = SchemaPolicy::require_current);
 
 } // namespace ralph::app

@@ -28,8 +28,9 @@ std::string_view to_string(Failure f) {
 
 namespace {
 
-// Hides a password in a URL before it goes into a message.
-std::string mask_url(std::string_view url) {
+} // namespace
+
+std::string display_url(std::string_view url) {
   auto scheme = url.find("://");
   auto at = url.find('@');
   if (scheme == std::string_view::npos || at == std::string_view::npos) return std::string(url);
@@ -37,6 +38,8 @@ std::string mask_url(std::string_view url) {
   if (colon == std::string_view::npos || colon > at) return std::string(url);
   return std::string(url.substr(0, colon + 1)) + "****" + std::string(url.substr(at));
 }
+
+namespace {
 
 sqlite::Options parse_sqlite_url(std::string_view url) {
   sqlite::Options o;
@@ -108,7 +111,7 @@ Result<std::unique_ptr<Store>> open_store(std::string_view url, const clock::Clo
   auto scheme_end = url.find("://");
   if (scheme_end != std::string_view::npos && !url.starts_with("sqlite://"))
     throw ConfigError("unsupported store URL scheme '" + std::string(url.substr(0, scheme_end)) + "' in '" +
-                      mask_url(url) + "': this build supports sqlite:// and postgresql://");
+                      display_url(url) + "': this build supports sqlite:// and postgresql://");
   auto options = parse_sqlite_url(url);
   if (auto ok = prepare_path(options.path); !ok) return util::unexpected(ok.error());
   // New database files (and their -wal/-shm companions) are created 0600.

@@ -125,12 +125,19 @@ struct Instance {
   std::vector<TaskId> running;          // filled by list_instances()
 };
 
+struct SchemaVersion {
+  int current = 0; // what the database has (0: no ralph schema yet)
+  int latest = 0;  // what this ralph's migrate() brings it to
+};
+
 class Store {
 public:
   virtual ~Store() = default;
 
   // Creates or upgrades the schema. Idempotent.
   virtual Result<void> migrate() = 0;
+  // Reads the schema version without changing anything.
+  virtual Result<SchemaVersion> schema_version() = 0;
 
   // Queues a task. Records a `submitted` event.
   virtual Result<TaskId> submit(const domain::TaskSpec& spec) = 0;
@@ -215,5 +222,9 @@ Result<std::unique_ptr<Store>> open_store(std::string_view url, const clock::Clo
 // The database file of an embedded (SQLite) store URL; empty for a server
 // store. Throws ConfigError like open_store.
 std::string embedded_store_path(std::string_view url);
+
+bool is_postgres_url(std::string_view url);
+// The URL with its password hidden, for messages.
+std::string display_url(std::string_view url);
 
 } // namespace ralph::store

@@ -31,6 +31,9 @@ fail() {
 # expect_eq DESCRIPTION GOT WANT
 expect_eq() { if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "expected [$3], got [$2]"; fi; }
 
+# expect_contains DESCRIPTION TEXT NEEDLE
+expect_contains() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1" "expected to contain [$3], got [$2]"; fi; }
+
 # expect_near DESCRIPTION GOT WANT [TOLERANCE=1e-9]
 expect_near() {
   if python3 -c 'import sys; sys.exit(0 if abs(float(sys.argv[1]) - float(sys.argv[2])) <= float(sys.argv[3]) else 1)' \

@@ -49,6 +49,20 @@ command = ["$A/steady.sh"]
 reports_usage = true
 EOF2
 
+# A shared database is migrated by ralphd or `ralph migrate`, never as a
+# side effect of another command.
+mkdir -p "$T/w/0"; echo work > "$T/w/0/PROMPT.md"
+out=$(ralph submit -q -C "$T/w/0" 2>&1) && rc=0 || rc=$?
+expect_eq "submit to an unmigrated PostgreSQL fails" "$rc" "1"
+expect_contains "it says to run ralph migrate" "$out" 'needs a schema migration (version 0, this ralph 1): run `ralph migrate`'
+expect_eq "and created nothing" "$(psql_ "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" "0"
+ralph migrate --check >/dev/null 2>&1 && rc=0 || rc=$?
+expect_eq "migrate --check exits 1 when a migration is due" "$rc" "1"
+expect_contains "ralph migrate applies it" "$(ralph migrate 2>&1)" "schema version 0 -> 1"
+expect_contains "--json reports the version" "$(ralph migrate --json)" '"to": 1'
+ralph migrate --check >/dev/null && rc=0 || rc=$?
+expect_eq "then migrate --check exits 0" "$rc" "0"
+
 TASKS=12
 for i in $(seq "$TASKS"); do
   mkdir -p "$T/w/$i"; echo work > "$T/w/$i/PROMPT.md"

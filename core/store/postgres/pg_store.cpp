@@ -30,6 +30,14 @@ class PgStore final : public Store {
 public:
   PgStore(const std::string& url, const clock::Clock& clock) : m_pool(url, 4), m_clock(clock) {}
 
+  Result<SchemaVersion> schema_version() override {
+    return m_pool.transact([&](pqxx::work& r) {
+      auto table = r.exec("SELECT to_regclass('ralph_schema') IS NOT NULL")[0][0].as<bool>();
+      int current = table ? r.exec("SELECT coalesce(max(version), 0) FROM ralph_schema")[0][0].as<int>() : 0;
+      return SchemaVersion{current, migrations().back().version};
+    });
+  }
+
   Result<void> migrate() override {
     return m_pool.transact([&](pqxx::work& w) {
       w.exec_params("SELECT pg_advisory_xact_lock($1)", k_migration_lock);

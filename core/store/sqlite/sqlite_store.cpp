@@ -32,6 +32,14 @@ public:
     return *m_reader;
   }
 
+  Result<SchemaVersion> schema_version() override {
+    return guard([&] {
+      auto st = m_db.prepare("PRAGMA user_version");
+      st.step();
+      return SchemaVersion{static_cast<int>(st.int64(0)), migrations().back().version};
+    });
+  }
+
   Result<void> migrate() override {
     return guard([&] {
       Txn txn(m_db);
