@@ -1,5 +1,7 @@
 #include "core/store/postgres/pg_pool.hpp"
 
+#include <cassert>
+
 namespace ralph::store::postgres {
 
 namespace {
@@ -42,18 +44,30 @@ std::unique_ptr<pqxx::connection> Pool::acquire() {
     pqxx::nontransaction(*c).exec("SET statement_timeout = '15s'");
     return c;
   } catch (...) {
-    std::lock_guard lock(m_mutex);
-    --m_open;
-    m_free_cv.notify_one();
+    give_back(nullptr);
     throw;
   }
 }
 
+// m_open counts connections out and idle; every acquire() that counted one
+// is matched by exactly one give_back(), so the count cannot drift (a drift
+// below zero once wrapped it and hung every caller).
 void Pool::give_back(std::unique_ptr<pqxx::connection> c) {
   std::lock_guard lock(m_mutex);
-  if (c) m_free.push_back(std::move(c));
-  else if (m_open > 0) --m_open;
+  if (c) {
+    m_free.push_back(std::move(c));
+  } else {
+    assert(m_open > 0);
+    --m_open;
+  }
   m_free_cv.notify_one();
+}
+
+void Pool::drop_idle() {
+  std::lock_guard lock(m_mutex);
+  m_open -= m_free.size();
+  m_free.clear();
+  m_free_cv.notify_all();
 }
 
 Error Pool::map(const std::exception& e) const {

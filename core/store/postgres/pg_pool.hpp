@@ -35,7 +35,8 @@ public:
 
 private:
   std::unique_ptr<pqxx::connection> acquire();
-  void give_back(std::unique_ptr<pqxx::connection> c);
+  void give_back(std::unique_ptr<pqxx::connection> c); // nullptr: the connection was dropped
+  void drop_idle();
   Error map(const std::exception& e) const;
 
   std::string m_url;
@@ -69,11 +70,14 @@ template <typename Fn> auto Pool::transact(Fn&& fn) -> Result<decltype(fn(std::d
       give_back(std::move(conn));
       return util::unexpected(Error{f.failure, f.message});
     } catch (const pqxx::broken_connection& e) {
-      give_back(nullptr); // dropped: its slot opens a fresh one next time
+      // A connection that broke says the server went away (a restart, a
+      // failover): the idle ones are gone too, so the retry connects afresh.
+      // (When acquire() itself failed, it has already given its slot back.)
+      if (conn) give_back(nullptr);
+      drop_idle();
       if (attempt >= 2) return util::unexpected(map(e));
     } catch (const std::exception& e) {
-      bool alive = conn && conn->is_open();
-      give_back(alive ? std::move(conn) : nullptr);
+      if (conn) give_back(conn->is_open() ? std::move(conn) : nullptr);
       return util::unexpected(map(e));
     }
   }
