@@ -18,7 +18,6 @@ using domain::StopReason;
 namespace {
 
 constexpr std::size_t k_excerpt_bytes = 2000;
-constexpr int k_store_attempts = 5;
 
 std::string tail(std::string_view s, std::size_t n) {
   return std::string(s.size() > n ? s.substr(s.size() - n) : s);
@@ -129,13 +128,7 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
   rec.promise_found = ok && promise_found(result.final_text, st.spec.completion_promise, *prompt);
 
   // Record the spend before anything else can fail: money spent is never lost.
-  store::Result<void> recorded = util::unexpected(store::Error{store::Failure::unavailable, ""});
-  util::CancelSource never; // retries go on even while cancelling: the spend must be recorded
-  for (int attempt = 1; attempt <= k_store_attempts; ++attempt) {
-    recorded = m_deps.store.record_iteration(m_lease, rec);
-    if (recorded || recorded.error().failure != store::Failure::unavailable) break;
-    pause(backoff_delay(milliseconds{200}, milliseconds{5000}, attempt), never, false);
-  }
+  auto recorded = patiently([&] { return m_deps.store.record_iteration(m_lease, rec); });
   if (!recorded && recorded.error().failure == store::Failure::fenced)
     return LoopOutcome{StopReason::lost_lease, "task was taken over by another owner"};
   if (!recorded) return LoopOutcome{StopReason::error, "cannot record iteration: " + recorded.error().message};

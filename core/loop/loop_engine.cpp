@@ -22,6 +22,9 @@ using std::chrono::milliseconds;
 
 namespace {
 constexpr milliseconds k_lease_ttl{30'000};
+// Longer than a database restart or failover takes; past it the task's lease
+// may have gone to another owner anyway.
+constexpr milliseconds k_store_patience{60'000};
 } // namespace
 
 
@@ -56,6 +59,17 @@ void LoopEngine::pause(milliseconds d, const util::CancelSource& cancel, bool un
   }
 }
 
+bool LoopEngine::wait_for_store(int attempt, std::chrono::steady_clock::time_point since, const store::Error& error) {
+  if (std::chrono::steady_clock::now() - since >= k_store_patience) return false;
+  if (m_cancel && m_cancel->cancelled() && m_cancel->reason() == "shutdown") return false;
+  if (attempt == 1)
+    note("store", "the store is unreachable, waiting up to " + std::to_string(k_store_patience.count() / 1000) +
+                      "s: " + error.message);
+  util::CancelSource never; // the wait goes on through a cancel: what is recorded must not be lost
+  pause(backoff_delay(milliseconds{200}, milliseconds{2000}, attempt), never, false);
+  return true;
+}
+
 void LoopEngine::checkpoint(State& st, const std::string& suffix) {
   if (!m_deps.checkpoint || st.totals.iterations == 0) return;
   std::string message = "ralph: task " + std::to_string(m_lease.task) + " iteration " +
@@ -73,7 +87,7 @@ LoopOutcome LoopEngine::finish(State& st, LoopOutcome outcome) {
   if (outcome.reason == StopReason::lost_lease) return outcome; // another owner: write nothing
   if (outcome.released) return release(st, std::move(outcome));
   checkpoint(st, " (" + std::string(domain::to_string(outcome.reason)) + ")");
-  auto r = m_deps.store.finish(m_lease, outcome.reason, log::redact(outcome.error));
+  auto r = patiently([&] { return m_deps.store.finish(m_lease, outcome.reason, log::redact(outcome.error)); });
   if (!r && r.error().failure == store::Failure::fenced)
     return {StopReason::lost_lease, "task was taken over by another owner"};
   if (!r) return {StopReason::error, "cannot record the end of the task: " + r.error().message};
@@ -82,7 +96,7 @@ LoopOutcome LoopEngine::finish(State& st, LoopOutcome outcome) {
 
 LoopOutcome LoopEngine::release(State& st, LoopOutcome outcome) {
   checkpoint(st, " (released)");
-  auto r = m_deps.store.release(m_lease);
+  auto r = patiently([&] { return m_deps.store.release(m_lease); });
   if (!r && r.error().failure == store::Failure::fenced)
     return {StopReason::lost_lease, "task was taken over by another owner"};
   if (!r) return {StopReason::error, "cannot hand the task back to the queue: " + r.error().message};
@@ -91,7 +105,8 @@ LoopOutcome LoopEngine::release(State& st, LoopOutcome outcome) {
 
 LoopOutcome LoopEngine::run(util::CancelSource& cancel) {
   State st;
-  auto task = m_deps.store.get_task(m_lease.task);
+  m_cancel = &cancel;
+  auto task = patiently([&] { return m_deps.store.get_task(m_lease.task); });
   if (!task || !*task) return {StopReason::error, "task " + std::to_string(m_lease.task) + " not found in the store"};
   st.spec = (*task)->spec;
   st.totals = (*task)->totals;

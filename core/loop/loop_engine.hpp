@@ -80,6 +80,12 @@ private:
   LoopOutcome finish(State& st, LoopOutcome outcome);
   LoopOutcome release(State& st, LoopOutcome outcome);
   void pause(std::chrono::milliseconds d, const util::CancelSource& cancel, bool until_drain = true);
+  // Runs a store call, waiting out an unreachable store (a database restart,
+  // a network blip) for up to k_store_patience: the task is not at fault, and
+  // what the call records (the spend, the end of the task) must not be lost.
+  // Only a "shutdown" cancel cuts the wait short.
+  template <typename Fn> auto patiently(Fn&& fn) -> decltype(fn());
+  bool wait_for_store(int attempt, std::chrono::steady_clock::time_point since, const store::Error& error);
   bool draining() const;
   void note(std::string_view kind, const std::string& message);
   void checkpoint(State& st, const std::string& suffix);
@@ -87,7 +93,17 @@ private:
   LoopDeps m_deps;
   store::Lease m_lease;
   std::filesystem::path m_task_dir;
+  const util::CancelSource* m_cancel = nullptr; // run()'s, for patiently()
 };
+
+template <typename Fn> auto LoopEngine::patiently(Fn&& fn) -> decltype(fn()) {
+  const auto since = std::chrono::steady_clock::now();
+  for (int attempt = 1;; ++attempt) {
+    auto result = fn();
+    if (result || result.error().failure != store::Failure::unavailable) return result;
+    if (!wait_for_store(attempt, since, result.error())) return result;
+  }
+}
 
 // Refuses token/cost budgets on an agent that cannot report usage, unless
 // the spec allows it. Returns the message of the configuration error.

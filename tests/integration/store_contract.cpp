@@ -132,9 +132,18 @@ void run_store_contract(const StoreFactory& factory) {
     SECTION("a gap or a repeat in the sequence is refused and changes nothing") {
       CHECK(failure(db->record_iteration(lease, iteration(5, {1, 1, 0, 0}, domain::Cost::unknown()))) ==
             store::Failure::invalid);
-      CHECK(failure(db->record_iteration(lease, iteration(3, {1, 1, 0, 0}, domain::Cost::unknown()))) ==
-            store::Failure::invalid);
+      auto other_attempt = iteration(3, {1, 1, 0, 0}, domain::Cost::unknown());
+      other_attempt.started_at_ms += 1;
+      CHECK(failure(db->record_iteration(lease, other_attempt)) == store::Failure::invalid);
       CHECK(ok(db->get_task(id))->totals.iterations == 3);
+    }
+
+    SECTION("recording the same attempt again (a retry after a lost acknowledgment) changes nothing") {
+      ok(db->record_iteration(lease, iteration(3, {1, 1, 0, 0}, domain::Cost::unknown())));
+      auto after = ok(db->get_task(id));
+      CHECK(after->totals.iterations == 3);
+      CHECK(after->totals.usage == domain::Usage{301, 31, 1000, 50});
+      CHECK(ok(db->iterations(id)).size() == 3);
     }
   }
 

@@ -117,6 +117,13 @@ public:
                                lease.task, lease.epoch);
       if (cur.empty()) throw fenced(lease);
       auto last_seq = cur[0][0].as<std::int64_t>();
+      // A retry whose first attempt committed but lost its acknowledgment
+      // (the connection broke at COMMIT): already done, not out of sequence.
+      if (rec.seq == last_seq && !w.exec_params("SELECT 1 FROM iterations WHERE task_id = $1 AND seq = $2 AND "
+                                                "lease_epoch = $3 AND started_at = $4 AND finished_at = $5",
+                                                lease.task, rec.seq, lease.epoch, rec.started_at_ms,
+                                                rec.finished_at_ms).empty())
+        return;
       if (rec.seq != last_seq + 1)
         throw PgFail{Failure::invalid, "iteration " + std::to_string(rec.seq) + " of task " +
                                            std::to_string(lease.task) + " is out of sequence (last is " +

@@ -126,6 +126,14 @@ public:
     });
   }
 
+  // The same attempt (epoch, sequence number and times) is already stored.
+  bool already_recorded(const Lease& lease, const IterationRecord& rec) {
+    auto st = m_db.prepare("SELECT 1 FROM iterations WHERE task_id = ?1 AND seq = ?2 AND lease_epoch = ?3 "
+                           "AND started_at = ?4 AND finished_at = ?5");
+    st.bind(1, lease.task).bind(2, rec.seq).bind(3, lease.epoch).bind(4, rec.started_at_ms).bind(5, rec.finished_at_ms);
+    return st.step();
+  }
+
   Result<void> record_iteration(const Lease& lease, const IterationRecord& rec) override {
     return guard([&] {
       Txn txn(m_db);
@@ -136,6 +144,7 @@ public:
       auto last_seq = cur.int64(0);
       auto cur_source = cur.text(1);
       cur.done();
+      if (rec.seq == last_seq && already_recorded(lease, rec)) return; // a retry of a committed call
       if (rec.seq != last_seq + 1)
         throw DbError{Failure::invalid, "iteration " + std::to_string(rec.seq) + " of task " +
                                             std::to_string(lease.task) + " is out of sequence (last is " +
