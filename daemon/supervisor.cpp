@@ -72,6 +72,11 @@ struct Supervisor::Impl {
   std::optional<Steady::time_point> drain_deadline;
   bool shutting_down = false;
   std::atomic<bool> store_ok{true};
+  bool heartbeat_failed = false;
+  // When the store came back after an outage: every other daemon's heartbeat
+  // is stale then, and a restarted PostgreSQL has freed every liveness hold,
+  // so nobody is judged dead until they have had a few beats to reconnect.
+  std::optional<Steady::time_point> store_back_at;
   Steady::time_point next_poll, next_heartbeat, next_watchdog, next_renewal;
 
   ~Impl() {
@@ -150,6 +155,10 @@ struct Supervisor::Impl {
   // a free liveness hold (a process that died, seen within seconds). The
   // hold alone is not enough: after a database restart every hold is free
   // until its daemon's next heartbeat takes it again.
+  bool judging_others() const {
+    return !store_back_at || Steady::now() - *store_back_at >= 3 * settings.heartbeat_interval;
+  }
+
   bool is_dead(const store::Instance& other) {
     if (lock.has_value() || other.state == "expired") return true;
     if (other.state != "active" && other.state != "draining") return false;
@@ -292,9 +301,21 @@ struct Supervisor::Impl {
     store_ok = r.has_value();
     if (!r) {
       logger().warn("heartbeat failed: " + r.error().message);
+      heartbeat_failed = true;
       return;
     }
     if (auto held = store->hold_liveness(instance.id); !held) logger().warn(held.error().message);
+    if (heartbeat_failed) {
+      heartbeat_failed = false;
+      store_back_at = Steady::now();
+      logger().info("the store is reachable again");
+      renew_leases(); // ours first: they may have lapsed during the outage
+    }
+    if (!judging_others()) {
+      fill_slots();
+      report_status();
+      return;
+    }
     auto expired = store->expire_leases();
     if (expired && !expired->empty()) logger().warn("leases expired, task(s) queued again: " + id_list(*expired));
     take_back_orphans();
