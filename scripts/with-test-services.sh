@@ -4,6 +4,8 @@
 # directory, stopped and deleted afterwards. Exports:
 #   RALPH_TEST_PG_URL     postgresql://ralph@127.0.0.1:PORT/ralph_test
 #   RALPH_TEST_REDIS_URL  unix socket path of redis (empty without redis-server)
+#   RALPH_TEST_PG_CTL, RALPH_TEST_PG_DATA  pg_ctl and the data directory, to
+#                         stop and start the server (as the postgres user when root)
 # PostgreSQL runs as the `postgres` user when started by root: initdb refuses root.
 set -euo pipefail
 
@@ -59,10 +61,18 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 "${as_pg[@]}" "$pg_bin/initdb" -D "$dir/pg" -U ralph --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
 port=$(free_port)
-# fsync off: the data is thrown away, and the tests are about logic, not disks.
-pg_ctl -D "$dir/pg" -l "$dir/pg.log" -w -t 30 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
-  || { cat "$dir/pg.log" >&2; exit 1; }
+# Settings in the data directory, so a test can restart the server with
+# plain `pg_ctl -D "$RALPH_TEST_PG_DATA" start`. fsync off: the data is thrown
+# away, and the tests are about logic, not disks.
+cat >> "$dir/pg/postgresql.conf" <<CONF
+port = $port
+unix_socket_directories = '$dir'
+listen_addresses = '127.0.0.1'
+fsync = off
+max_connections = 200
+logging_collector = off
+CONF
+pg_ctl -D "$dir/pg" -l "$dir/pg.log" -w -t 30 start >/dev/null || { cat "$dir/pg.log" >&2; exit 1; }
 "${as_pg[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U ralph ralph_test
 export RALPH_TEST_PG_URL="postgresql://ralph@127.0.0.1:$port/ralph_test"
 export RALPH_TEST_PG_CTL="$pg_bin/pg_ctl" RALPH_TEST_PG_DATA="$dir/pg"

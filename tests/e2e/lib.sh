@@ -17,6 +17,18 @@ e2e_init() {
 e2e_cleanup() {
   local pid
   for pid in "${E2E_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Whatever does not stop within 5 s is killed: a hung process must not
+  # outlive its suite (it would hold ports and files of the next one).
+  local i
+  for i in $(seq 50); do
+    local alive=0
+    for pid in "${E2E_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${E2E_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then echo "e2e: pid $pid did not stop on SIGTERM; killed" >&2; kill -9 "$pid" 2>/dev/null || true; fi
+  done
   for pid in "${E2E_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "${E2E_KEEP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
