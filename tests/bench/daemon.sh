@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ralphd figures: submit -> agent-start latency (p50/p99) with an idle
 # daemon, throughput of N trivial one-iteration tasks with 8 slots, and the
-# idle daemon's CPU. Usage: daemon.sh [RALPH_BIN] [RALPHD_BIN] [TASKS=1000]
+# idle daemon's CPU and its RSS, idle and with 200 sleeping loops.
+# Usage: daemon.sh [RALPH_BIN] [RALPHD_BIN] [TASKS=1000]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 RALPH=${1:-$root/build/release/cli/ralph}
@@ -30,6 +31,9 @@ int main(void) {
   return write(1, done, sizeof done - 1) == sizeof done - 1 ? 0 : 1;
 }
 C
+# "sleeper" only sleeps (an agent that is thinking), for the RSS figure.
+printf '#include <unistd.h>\nint main(void){sleep(60); return 0;}\n' > "$T/sleeper.c"
+cc -O2 -static -o "$T/sleeper" "$T/sleeper.c"
 printf '#include <unistd.h>\nint main(void){static const char m[]="LOOP_COMPLETE\\n"; return write(1,m,sizeof m-1)==sizeof m-1?0:1;}\n' > "$T/noop.c"
 cc -O2 -static -o "$T/stamp" "$T/stamp.c"
 cc -O2 -static -o "$T/noop" "$T/noop.c"
@@ -48,6 +52,9 @@ command = ["$T/stamp"]
 [agents.noop]
 kind = "command"
 command = ["$T/noop"]
+[agents.sleeper]
+kind = "command"
+command = ["$T/sleeper"]
 [agents.echo]
 kind = "command"
 command = ["/bin/echo", "LOOP_COMPLETE"]
@@ -60,6 +67,21 @@ start() {
   until grep -q "started as" "$T/ralphd.log" 2>/dev/null; do sleep 0.01; done
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# Queue N tasks straight into the store with the spec `ralph submit` wrote for
+# the first one, so the figures are the daemon's, not N CLI start-ups.
+queue_direct() { # N AGENT
+python3 - "$T/state/ralph.db" "$1" "$2" <<'PY'
+import sqlite3, sys, time, json
+db = sqlite3.connect(sys.argv[1])
+spec = json.loads(db.execute("SELECT spec FROM tasks ORDER BY id LIMIT 1").fetchone()[0])
+spec["agent"] = sys.argv[3]
+now = int(time.time() * 1000)
+db.executemany("INSERT INTO tasks (queue, priority, state, spec, created_at, updated_at) VALUES ('default', 0, 'queued', ?, ?, ?)",
+               [(json.dumps(spec), now, now)] * int(sys.argv[2]))
+db.commit()
+PY
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 median_p99() {
   python3 -c 'import sys,statistics as s; v=sorted(float(x) for x in sys.stdin); print(f"p50 {s.median(v):.1f} ms, p99 {v[min(len(v)-1, int(len(v)*0.99))]:.1f} ms, max {v[-1]:.1f} ms (n={len(v)})")'
@@ -70,7 +92,7 @@ start
 : > "$STAMPS"
 for i in $(seq 50); do
   before=$(date +%s%N)
-  id=$(ralph submit -q -C "$T/w")
+  ralph submit -q -C "$T/w" >/dev/null
   until [ "$(wc -l < "$STAMPS")" -ge "$i" ]; do sleep 0.002; done
   echo "$before $(sed -n "${i}p" "$STAMPS")"
 done | awk '{printf "%.3f\n", ($2 - $1) / 1e6}' > "$T/latency"
@@ -90,22 +112,25 @@ sleep 1
 t0=$(cpu_ticks "$pid"); sleep 10; t1=$(cpu_ticks "$pid")
 hz=$(getconf CLK_TCK)
 echo "idle daemon CPU over 10 s: $(python3 -c "print(f'{($t1-$t0)/$hz/10*100:.2f}%')") ($((t1 - t0)) ticks)"
+echo "idle daemon RSS: $(( $(rss_kb "$pid") / 1024 )) MB ($(rss_kb "$pid") kB, after 50 tasks)"
 stop
+
+# --- RSS with 200 loops whose agents sleep -------------------------------------
+sed -i 's/^max_concurrent = 8$/max_concurrent = 200/' "$T/ralph.toml"
+queue_direct 200 sleeper
+start
+until [ "$(pgrep -c -f "^$T/sleeper")" -ge 200 ]; do sleep 0.1; done
+sleep 1
+echo "RSS with 200 running loops (agents sleeping, not counted): $(( $(rss_kb "$pid") / 1024 )) MB ($(rss_kb "$pid") kB, $(awk '/^Threads/ {print $2}' "/proc/$pid/status") threads)"
+kill "$pid"; sleep 0.2; kill "$pid" # the second SIGTERM stops at once and requeues
+wait "$pid" 2>/dev/null || true; pid=
+pkill -f "^$T/sleeper" || true
+sqlite3 "$T/state/ralph.db" "UPDATE tasks SET state='cancelled' WHERE state IN ('queued','running')"
+sed -i 's/^max_concurrent = 200$/max_concurrent = 8/' "$T/ralph.toml"
 
 # --- throughput: N one-iteration tasks, 8 slots ------------------------------
 throughput() { # AGENT
-python3 - "$T/state/ralph.db" "$TASKS" "$1" <<'PY'
-# Queue the tasks straight into the store, with the spec `ralph submit` wrote
-# for the first one, so the figure is the daemon's, not N CLI start-ups.
-import sqlite3, sys, time, json
-db = sqlite3.connect(sys.argv[1])
-spec = json.loads(db.execute("SELECT spec FROM tasks ORDER BY id LIMIT 1").fetchone()[0])
-spec["agent"] = sys.argv[3]
-now = int(time.time() * 1000)
-db.executemany("INSERT INTO tasks (queue, priority, state, spec, created_at, updated_at) VALUES ('default', 0, 'queued', ?, ?, ?)",
-               [(json.dumps(spec), now, now)] * int(sys.argv[2]))
-db.commit()
-PY
+queue_direct "$TASKS" "$1"
 local first before after done_n secs own
 first=$(sqlite3 "$T/state/ralph.db" "SELECT max(id) FROM tasks") 
 first=$((first - TASKS))
