@@ -111,6 +111,11 @@ struct AgentInfo {
   std::string version; // empty when unknown
   std::string path;
 };
+// Whether this machine can run an agent so configured: its CLI is on PATH
+// (or its command exists), or for the HTTP kinds, the libcurl plugin is
+// installed. Cheap: nothing is run. (A daemon offers these to the fleet.)
+bool runnable_here(const AgentSettings& settings);
+
 // Which agents are installed, with versions (runs `<cli> --version`).
 std::vector<AgentInfo> detect_agents(const std::map<std::string, AgentSettings>& configured,
                                      proc::ProcessRunner& runner);

@@ -47,6 +47,13 @@ std::unique_ptr<Agent> make_agent(const std::string& name, const AgentSettings& 
   return make_cli_agent(name, s, ctx);
 }
 
+bool runnable_here(const AgentSettings& settings) {
+  if (settings.kind == "anthropic" || settings.kind == "openai") return !plugin::find(http::k_curl_plugin_file).empty();
+  if (!is_cli_kind(settings.kind)) return false;
+  auto program = cli_program(settings);
+  return !program.empty() && proc::find_executable(program).has_value();
+}
+
 std::vector<AgentInfo> detect_agents(const std::map<std::string, AgentSettings>& configured,
                                      proc::ProcessRunner& runner) {
   // The three CLI kinds always, as configured if they are; then every other

@@ -26,6 +26,13 @@ DaemonSettings daemon_settings(const app::Context& ctx) {
   s.slots = static_cast<int>(slots);
   s.queues = cfg.get_list("daemon.queues");
   if (s.queues.empty()) throw ConfigError("daemon.queues is empty: ralphd would never take a task");
+  for (const auto& label : cfg.get_list("daemon.labels")) {
+    auto eq = label.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw ConfigError("daemon.labels: '" + label + "' is not key=value (for example \"gpu=true\")");
+    s.labels[label.substr(0, eq)] = label.substr(eq + 1);
+  }
+  s.agents = cfg.get_list("daemon.agents");
   s.drain_timeout = cfg.get_duration("daemon.drain_timeout").value_or(s.drain_timeout);
   s.poll_interval = positive_duration(cfg, "daemon.poll_interval", s.poll_interval);
   s.heartbeat_interval = positive_duration(cfg, "daemon.heartbeat_interval", s.heartbeat_interval);

@@ -3,6 +3,7 @@
 // configuration (and read again on SIGHUP).
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ namespace ralph::daemon {
 struct DaemonSettings {
   int slots = 4;
   std::vector<std::string> queues{"default"};
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> agents; // empty: those installed here
   std::chrono::milliseconds drain_timeout{90'000};
   std::chrono::milliseconds poll_interval{1'000};
   std::chrono::milliseconds heartbeat_interval{1'000};

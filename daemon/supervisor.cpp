@@ -15,6 +15,7 @@
 #include "core/clock/clock.hpp"
 #include "core/log/logger.hpp"
 #include "core/log/redact.hpp"
+#include "core/routing/routing.hpp"
 #include "core/util/error.hpp"
 #include "daemon/daemon_metrics.hpp"
 #include "daemon/http_server.hpp"
@@ -33,6 +34,12 @@ using std::chrono::milliseconds;
 using Steady = std::chrono::steady_clock;
 
 namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
 
 constexpr milliseconds k_task_lease{30'000}; // renewed every k_lease_renewal by the supervisor
 constexpr milliseconds k_lease_renewal{5'000};
@@ -124,11 +131,23 @@ struct Supervisor::Impl {
     instance.pid = ::getpid();
     instance.version = RALPH_VERSION;
     instance.slots = settings.slots;
-    instance.queues = settings.queues;
-    for (const auto& [name, s] : app::all_agent_settings(ctx->config)) instance.agents.push_back(name);
+    set_capabilities();
     auto r = store->register_instance(instance, settings.instance_ttl);
     if (!r) throw Error("cannot register this daemon in the store: " + r.error().message);
   }
+
+  // What this daemon offers the fleet (from the configuration, so a reload
+  // changes it): its queues, labels, and the agents it can run here.
+  void set_capabilities() {
+    instance.queues = settings.queues;
+    instance.labels = settings.labels;
+    instance.agents = settings.agents;
+    if (instance.agents.empty())
+      for (const auto& [name, s] : app::all_agent_settings(ctx->config))
+        if (agents::runnable_here(s)) instance.agents.push_back(name);
+  }
+
+  store::Capabilities capabilities() const { return {instance.agents, instance.labels}; }
 
   // Takes back the running tasks of every other instance known dead: on an
   // embedded store the lock proves them all dead (so a restart resumes at
@@ -198,6 +217,8 @@ struct Supervisor::Impl {
     next_poll = next_heartbeat = next_watchdog = next_renewal = now;
     logger().info("ralphd " + std::string(RALPH_VERSION) + " started as " + instance.id + ": " +
                   std::to_string(settings.slots) + " slots, store " + log::redact(ctx->store_url));
+    logger().info("offers agents [" + joined(instance.agents) + "], labels [" +
+                  joined(store::label_pairs(instance.labels)) + "], queues [" + joined(instance.queues) + "]");
     fill_slots();
     notifier.ready();
     report_status();
@@ -224,7 +245,7 @@ struct Supervisor::Impl {
     for (int i = 0; i < target_slots && i < static_cast<int>(slots.size()); ++i) {
       auto& slot = *slots[static_cast<std::size_t>(i)];
       if (slot.busy()) continue;
-      auto lease = store->claim_next(settings.queues, instance.id, k_task_lease);
+      auto lease = store->claim_next(settings.queues, capabilities(), instance.id, k_task_lease);
       store_ok = lease.has_value();
       if (!lease) {
         logger().warn("cannot claim tasks: " + lease.error().message);
@@ -379,6 +400,10 @@ struct Supervisor::Impl {
         ctx->store_url != old_ctx->store_url || settings.socket != old_settings.socket)
       logger().warn("reload: daemon.http_*, daemon.socket and store.url take effect at the next restart");
     resize_slots(settings.slots);
+    set_capabilities();
+    instance.slots = settings.slots;
+    if (auto r = store->register_instance(instance, settings.instance_ttl); !r)
+      logger().warn("reload: cannot update this daemon's entry in the store: " + r.error().message);
     logger().info("reloaded the configuration: " + std::to_string(settings.slots) + " slots");
     notifier.ready();
     fill_slots();

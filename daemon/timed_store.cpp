@@ -23,8 +23,9 @@ public:
     return timed("claim", [&] { return m_inner.claim(id, owner, ttl); });
   }
   store::Result<std::optional<store::Lease>> claim_next(const std::vector<std::string>& queues,
+                                                        const store::Capabilities& can,
                                                         const std::string& owner, milliseconds ttl) override {
-    return timed("claim_next", [&] { return m_inner.claim_next(queues, owner, ttl); });
+    return timed("claim_next", [&] { return m_inner.claim_next(queues, can, owner, ttl); });
   }
   store::Result<bool> renew(const store::Lease& lease, milliseconds ttl) override {
     return timed("renew", [&] { return m_inner.renew(lease, ttl); });

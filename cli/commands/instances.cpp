@@ -18,7 +18,7 @@ namespace {
 nlohmann::json to_json(const store::Instance& i) {
   return {{"id", i.id},           {"host", i.host},       {"pid", i.pid},
           {"version", i.version}, {"state", i.state},     {"slots", i.slots},
-          {"queues", i.queues},   {"agents", i.agents},   {"running", i.running},
+          {"queues", i.queues},   {"agents", i.agents},   {"labels", i.labels},   {"running", i.running},
           {"started_at_ms", i.started_at_ms}, {"heartbeat_at_ms", i.heartbeat_at_ms},
           {"expires_at_ms", i.expires_at_ms}};
 }

@@ -1,20 +1,32 @@
 // ralph status / ralph list: read the store.
 #include <cstdio>
+#include <optional>
 #include <poll.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/signals.hpp"
 #include "core/clock/clock.hpp"
+#include "core/routing/routing.hpp"
 #include "core/util/error.hpp"
 
 namespace ralph::cli {
 
 namespace {
+
+// Why a queued task is not running yet, when no daemon can claim it (no
+// daemon runs, none takes its queue, offers its agent or has its labels).
+std::optional<std::string> why_queued(store::Store& store, const store::Task& task) {
+  if (task.state != domain::TaskState::queued) return std::nullopt;
+  auto instances = store.list_instances();
+  if (!instances) return std::nullopt;
+  return store::why_waiting(task.spec, *instances);
+}
 
 struct StatusOptions {
   std::string task;
@@ -82,11 +94,18 @@ int print_status(store::Store& store_ref, const StatusOptions& opts) {
     if (!r) throw Error("cannot read the store: " + r.error().message);
     its = std::move(*r);
   }
+  auto waiting = why_queued(*store, task);
   if (opts.json) {
     auto text = opts.iterations ? task_with_iterations_json(task, its) : task_json(task, true);
+    if (waiting) {
+      auto j = nlohmann::json::parse(text);
+      j["waiting"] = *waiting;
+      text = j.dump(2);
+    }
     std::printf("%s\n", text.c_str());
   } else {
     std::printf("%s", task_text(task).c_str());
+    if (waiting) std::printf("waiting:   %s\n", waiting->c_str());
     if (opts.iterations) std::printf("%s", iterations_text(its).c_str());
   }
   return 0;

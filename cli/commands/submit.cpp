@@ -1,6 +1,7 @@
 // ralph submit: queue a task for ralphd. The store is the queue, so this
 // works while no daemon runs; the poke only saves the daemon a poll.
 #include <cstdio>
+#include <map>
 
 #include <CLI/CLI.hpp>
 
@@ -25,16 +26,17 @@ struct SubmitOptions {
   std::string queue = "default";
   std::int64_t priority = 0;
   std::vector<std::string> labels;
+  std::vector<std::string> requires_labels;
   bool wait = false;
   bool json = false;
   bool quiet = false;
 };
 
-void apply_labels(domain::TaskSpec& spec, const std::vector<std::string>& labels) {
-  for (const auto& l : labels) {
+void apply_pairs(std::map<std::string, std::string>& into, const std::vector<std::string>& pairs, const char* flag) {
+  for (const auto& l : pairs) {
     auto eq = l.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError("--label expects key=value, got '" + l + "'");
-    spec.labels[l.substr(0, eq)] = l.substr(eq + 1);
+    if (eq == std::string::npos || eq == 0) throw UsageError(std::string(flag) + " expects key=value, got '" + l + "'");
+    into[l.substr(0, eq)] = l.substr(eq + 1);
   }
 }
 
@@ -44,7 +46,8 @@ int submit(const GlobalOptions& global, const SubmitOptions& opts) {
   std::error_code ec;
   spec.queue = opts.queue;
   spec.priority = opts.priority;
-  apply_labels(spec, opts.labels);
+  apply_pairs(spec.labels, opts.labels, "--label");
+  apply_pairs(spec.required_labels, opts.requires_labels, "--require");
   // The same checks as `ralph run`, before anything is queued: an agent that
   // is not installed or cannot meter a budget is refused here, not later.
   proc::PosixProcessRunner runner;
@@ -79,6 +82,9 @@ void add_submit_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--queue", opts->queue, "queue to put the task in (default: default)")->type_name("NAME");
   cmd->add_option("--priority", opts->priority, "higher runs first (default 0)")->type_name("N");
   cmd->add_option("--label", opts->labels, "label the task: --label team=infra (repeatable)")->type_name("KEY=VALUE");
+  cmd->add_option("--require", opts->requires_labels,
+                  "run only on a daemon with this label (daemon.labels): --require gpu=true (repeatable)")
+      ->type_name("KEY=VALUE");
   cmd->add_flag("--wait", opts->wait,
                 "follow the task to its end; the exit code is the task's, as with ralph run");
   cmd->add_flag("--json", opts->json, "with --wait: print the final task status as JSON on stdout");

@@ -37,7 +37,8 @@ struct TaskSpec {
   bool allow_unmetered = false;           // run token/cost budgets on an agent that cannot meter
   std::string queue = "default";
   std::int64_t priority = 0;
-  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> labels;          // describe the task (ralph list shows them)
+  std::map<std::string, std::string> required_labels; // only daemons with these labels claim it
 };
 
 // Task life cycle. Finished states follow from the stop reason (state_for).

@@ -53,6 +53,7 @@ std::string to_json(const TaskSpec& s) {
       {"queue", s.queue},
       {"priority", s.priority},
       {"labels", s.labels},
+      {"requires", s.required_labels},
   };
   json budget = json::object();
   put_opt(budget, "max_iterations", s.budget.max_iterations);
@@ -91,6 +92,7 @@ util::Expected<TaskSpec, std::string> task_spec_from_json(const std::string& tex
     get(j, "queue", s.queue);
     get(j, "priority", s.priority);
     get(j, "labels", s.labels);
+    get(j, "requires", s.required_labels);
     get_opt_ms(j, "iteration_timeout_ms", s.iteration_timeout);
     get_opt_ms(j, "inactivity_timeout_ms", s.inactivity_timeout);
     if (auto b = j.find("budget"); b != j.end() && b->is_object()) {

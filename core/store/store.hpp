@@ -5,6 +5,7 @@
 // transaction and is safe to call from several threads.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,6 +109,14 @@ struct TaskFilter {
   std::optional<std::string> owner;     // lease owner (running tasks of one instance)
 };
 
+// What a claimer can run. A task names its agent and may require labels
+// (TaskSpec::requires); a claimer takes only tasks it can run, so a task no
+// daemon can run stays queued.
+struct Capabilities {
+  std::optional<std::vector<std::string>> agents; // the agents offered; nullopt: any
+  std::map<std::string, std::string> labels;      // key -> value
+};
+
 // A daemon, as registered in the store. Tasks it runs carry its id as their
 // lease owner.
 struct Instance {
@@ -118,6 +127,7 @@ struct Instance {
   std::int64_t slots = 0;
   std::vector<std::string> queues;
   std::vector<std::string> agents;      // agents it can run
+  std::map<std::string, std::string> labels; // what tasks may require of it
   std::string state = "active";         // active | draining | stopped | dead
   std::int64_t started_at_ms = 0;
   std::int64_t heartbeat_at_ms = 0;
@@ -146,10 +156,11 @@ public:
   // epoch. conflict when the task is not queued.
   virtual Result<Lease> claim(TaskId id, const std::string& owner, std::chrono::milliseconds ttl) = 0;
 
-  // Claims the best queued task of the given queues (priority, then age).
-  virtual Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues,
-                                                  const std::string& owner,
-                                                  std::chrono::milliseconds ttl) = 0;
+  // Claims the best queued task (priority, then age) of the given queues
+  // (empty: any) that `can` runs: its agent is offered, its required labels
+  // are all present.
+  virtual Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
+                                                  const std::string& owner, std::chrono::milliseconds ttl) = 0;
 
   // Extends the lease. Returns whether a cancel was requested. fenced when the
   // lease is no longer held.

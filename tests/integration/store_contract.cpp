@@ -9,6 +9,8 @@ namespace ralph::test {
 
 namespace {
 
+const store::Capabilities any_agent{}; // offers every agent, no labels
+
 domain::TaskSpec spec(std::string queue = "default", std::int64_t priority = 0) {
   domain::TaskSpec s;
   s.agent = "claude";
@@ -94,13 +96,36 @@ void run_store_contract(const StoreFactory& factory) {
     auto other = ok(db->submit(spec("gpu", 9)));
     clock.advance(milliseconds(5));
     auto low2 = ok(db->submit(spec("default", 0)));
-    auto a = ok(db->claim_next({"default"}, "w", seconds(30)));
+    auto a = ok(db->claim_next({"default"}, any_agent, "w", seconds(30)));
     REQUIRE(a);
     CHECK(a->task == high);
-    CHECK(ok(db->claim_next({"default"}, "w", seconds(30)))->task == low);
-    CHECK(ok(db->claim_next({"default"}, "w", seconds(30)))->task == low2);
-    CHECK_FALSE(ok(db->claim_next({"default"}, "w", seconds(30))));
-    CHECK(ok(db->claim_next({}, "w", seconds(30)))->task == other);
+    CHECK(ok(db->claim_next({"default"}, any_agent, "w", seconds(30)))->task == low);
+    CHECK(ok(db->claim_next({"default"}, any_agent, "w", seconds(30)))->task == low2);
+    CHECK_FALSE(ok(db->claim_next({"default"}, any_agent, "w", seconds(30))));
+    CHECK(ok(db->claim_next({}, any_agent, "w", seconds(30)))->task == other);
+  }
+
+  SECTION("claim_next takes only what the claimer can run: its agents, all the labels required") {
+    auto plain = spec();
+    plain.agent = "codex";
+    auto needs_gpu = spec();
+    needs_gpu.required_labels = {{"gpu", "true"}};
+    auto needs_two = spec();
+    needs_two.required_labels = {{"gpu", "true"}, {"region", "eu"}};
+    auto codex = ok(db->submit(plain));
+    auto gpu = ok(db->submit(needs_gpu));
+    auto gpu_eu = ok(db->submit(needs_two));
+    CHECK(ok(db->get_task(gpu))->spec.required_labels == needs_gpu.required_labels);
+
+    const store::Capabilities claude_only{std::vector<std::string>{"claude"}, {}};
+    CHECK_FALSE(ok(db->claim_next({"default"}, claude_only, "w", seconds(30))));
+    const store::Capabilities gpu_box{std::vector<std::string>{"claude"}, {{"gpu", "true"}}};
+    CHECK(ok(db->claim_next({"default"}, gpu_box, "w", seconds(30)))->task == gpu);
+    CHECK_FALSE(ok(db->claim_next({"default"}, gpu_box, "w", seconds(30))));
+    const store::Capabilities wrong_value{std::nullopt, {{"gpu", "false"}, {"region", "eu"}}};
+    CHECK(ok(db->claim_next({"default"}, wrong_value, "w", seconds(30)))->task == codex);
+    const store::Capabilities eu_gpu{std::vector<std::string>{"claude", "codex"}, {{"gpu", "true"}, {"region", "eu"}}};
+    CHECK(ok(db->claim_next({"default"}, eu_gpu, "w", seconds(30)))->task == gpu_eu);
   }
 
   SECTION("iterations add up to the task totals, in one sequence") {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/domain/task_json.hpp"
+#include "core/routing/routing.hpp"
 
 namespace ralph::store::postgres {
 
@@ -11,14 +12,6 @@ namespace {
 std::int64_t i64(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
 std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
 
-std::vector<std::string> parse_list(const std::string& s) {
-  auto j = nlohmann::json::parse(s, nullptr, false);
-  std::vector<std::string> out;
-  if (j.is_array())
-    for (const auto& e : j)
-      if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
-}
 
 } // namespace
 
@@ -88,12 +81,13 @@ Instance read_instance(const pqxx::row& r, std::int64_t now_ms) {
   i.pid = i64(r[2]);
   i.version = text(r[3]);
   i.slots = i64(r[4]);
-  i.queues = parse_list(text(r[5]));
-  i.agents = parse_list(text(r[6]));
+  i.queues = from_json_list(text(r[5]));
+  i.agents = from_json_list(text(r[6]));
   i.state = text(r[7]);
   i.started_at_ms = i64(r[8]);
   i.heartbeat_at_ms = i64(r[9]);
   i.expires_at_ms = i64(r[10]);
+  i.labels = parse_label_pairs(from_json_list(text(r[11])));
   if ((i.state == "active" || i.state == "draining") && i.expires_at_ms < now_ms) i.state = "expired";
   return i;
 }

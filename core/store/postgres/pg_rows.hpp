@@ -24,7 +24,7 @@ inline constexpr std::string_view k_iteration_columns =
 void insert_iteration(pqxx::work& w, const Lease& lease, const IterationRecord& r);
 Instance read_instance(const pqxx::row& r, std::int64_t now_ms);
 inline constexpr std::string_view k_instance_columns =
-    "id, host, pid, version, slots, queues, agents, state, started_at, heartbeat_at, expires_at";
+    "id, host, pid, version, slots, queues, agents, state, started_at, heartbeat_at, expires_at, labels";
 
 // A PostgreSQL text[] literal: {"a","b"} with quotes and backslashes escaped.
 std::string text_array(const std::vector<std::string>& items);

@@ -90,11 +90,21 @@ CREATE TABLE instances (
 );
 )sql";
 
+// Capability routing: the columns a claim filters on, and the labels an
+// instance offers. `requires` holds "key=value" strings.
+constexpr std::string_view k_0002_routing = R"sql(
+ALTER TABLE tasks ADD COLUMN agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN requires TEXT[] NOT NULL DEFAULT '{}';
+UPDATE tasks SET agent = coalesce(spec::json->>'agent', '');
+ALTER TABLE instances ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "init", k_0001_init},
+      {2, "routing", k_0002_routing},
   };
   return all;
 }

@@ -6,6 +6,7 @@
 
 #include "core/clock/clock.hpp"
 #include "core/domain/task_json.hpp"
+#include "core/routing/routing.hpp"
 #include "core/store/postgres/pg_pool.hpp"
 #include "core/store/postgres/pg_rows.hpp"
 #include "core/store/postgres/pg_schema.hpp"
@@ -18,8 +19,6 @@ namespace {
 
 using std::chrono::milliseconds;
 constexpr std::int64_t k_migration_lock = 0x7261'6c70'6800; // "ralph": one key for every ralph schema change
-
-std::string json_list(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 
 PgFail fenced(const Lease& lease) {
   return {Failure::fenced, "task " + std::to_string(lease.task) + " is no longer held with lease epoch " +
@@ -60,9 +59,10 @@ public:
   Result<TaskId> submit(const domain::TaskSpec& spec) override {
     return m_pool.transact([&](pqxx::work& w) {
       auto now = now_ms();
-      auto id = w.exec_params("INSERT INTO tasks (queue, priority, state, spec, created_at, updated_at) "
-                              "VALUES ($1, $2, 'queued', $3, $4, $4) RETURNING id",
-                              spec.queue, spec.priority, domain::to_json(spec), now)[0][0].as<TaskId>();
+      auto id = w.exec_params("INSERT INTO tasks (queue, priority, state, spec, created_at, updated_at, agent, requires) "
+                              "VALUES ($1, $2, 'queued', $3, $4, $4, $5, $6::text[]) RETURNING id",
+                              spec.queue, spec.priority, domain::to_json(spec), now, spec.agent,
+                              text_array(label_pairs(spec.required_labels)))[0][0].as<TaskId>();
       event(w, id, "submitted", R"({"queue":)" + util::quote(spec.queue) + R"(,"agent":)" + util::quote(spec.agent) + "}");
       notify(w, "submit");
       return id;
@@ -83,17 +83,18 @@ public:
     });
   }
 
-  Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const std::string& owner,
-                                          milliseconds ttl) override {
+  Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
+                                          const std::string& owner, milliseconds ttl) override {
     return m_pool.transact([&](pqxx::work& w) -> std::optional<Lease> {
       // SKIP LOCKED lets every daemon claim at once without waiting on each
       // other's candidate; the outer UPDATE re-checks the state.
-      std::string pick = "SELECT id FROM tasks WHERE state = 'queued'" +
-                         std::string(queues.empty() ? "" : " AND queue = ANY($4::text[])") +
-                         " ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+      const std::string pick = "SELECT id FROM tasks WHERE state = 'queued' AND ($4 OR queue = ANY($5::text[])) "
+                               "AND ($6 OR agent = ANY($7::text[])) AND requires <@ $8::text[] "
+                               "ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
       auto now = now_ms();
-      auto r = queues.empty() ? w.exec_params(claim_sql(pick), owner, now + ttl.count(), now)
-                              : w.exec_params(claim_sql(pick), owner, now + ttl.count(), now, text_array(queues));
+      auto r = w.exec_params(claim_sql(pick), owner, now + ttl.count(), now, queues.empty(), text_array(queues),
+                             !can.agents.has_value(), text_array(can.agents.value_or(std::vector<std::string>{})),
+                             text_array(label_pairs(can.labels)));
       if (r.empty()) return std::nullopt;
       return claimed(w, r[0], owner);
     });
@@ -221,11 +222,12 @@ public:
     return m_pool.transact([&](pqxx::work& w) {
       auto now = now_ms();
       w.exec_params("INSERT INTO instances (id, host, pid, version, slots, queues, agents, state, started_at, "
-                    "heartbeat_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,$10) "
+                    "heartbeat_at, expires_at, labels) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,$10,$11) "
                     "ON CONFLICT (id) DO UPDATE SET slots = $5, queues = $6, agents = $7, state = $8, "
-                    "heartbeat_at = $9, expires_at = $10",
-                    inst.id, inst.host, inst.pid, inst.version, inst.slots, json_list(inst.queues),
-                    json_list(inst.agents), inst.state, now, now + ttl.count());
+                    "heartbeat_at = $9, expires_at = $10, labels = $11",
+                    inst.id, inst.host, inst.pid, inst.version, inst.slots, to_json_list(inst.queues),
+                    to_json_list(inst.agents), inst.state, now, now + ttl.count(),
+                    to_json_list(label_pairs(inst.labels)));
       w.exec_params("DELETE FROM instances WHERE state IN ('stopped','dead') AND heartbeat_at < $1",
                     now - 24 * 3600 * 1000);
     });

@@ -1,6 +1,6 @@
 #include "core/store/sqlite/instance_rows.hpp"
 
-#include <nlohmann/json.hpp>
+#include "core/routing/routing.hpp"
 
 namespace ralph::store::sqlite {
 
@@ -8,28 +8,17 @@ namespace {
 
 constexpr std::int64_t k_keep_gone_ms = 24 * 3600 * 1000; // stopped/dead rows stay visible a day
 
-std::string json_list(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
-
-std::vector<std::string> parse_list(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  std::vector<std::string> out;
-  if (!j.is_array()) return out;
-  for (const auto& e : j)
-    if (e.is_string()) out.push_back(e.get<std::string>());
-  return out;
-}
-
 } // namespace
 
 void upsert_instance(Db& db, const Instance& inst, std::int64_t now_ms, std::int64_t expires_ms) {
   auto st = db.prepare(
-      "INSERT INTO instances (id, host, pid, version, slots, queues, agents, state, started_at, heartbeat_at, expires_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10) "
+      "INSERT INTO instances (id, host, pid, version, slots, queues, agents, state, started_at, heartbeat_at, expires_at, "
+      "labels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11) "
       "ON CONFLICT (id) DO UPDATE SET slots = ?5, queues = ?6, agents = ?7, state = ?8, heartbeat_at = ?9, "
-      "expires_at = ?10");
+      "expires_at = ?10, labels = ?11");
   st.bind(1, inst.id).bind(2, inst.host).bind(3, inst.pid).bind(4, inst.version).bind(5, inst.slots);
-  st.bind(6, json_list(inst.queues)).bind(7, json_list(inst.agents)).bind(8, inst.state);
-  st.bind(9, now_ms).bind(10, expires_ms);
+  st.bind(6, to_json_list(inst.queues)).bind(7, to_json_list(inst.agents)).bind(8, inst.state);
+  st.bind(9, now_ms).bind(10, expires_ms).bind(11, to_json_list(label_pairs(inst.labels)));
   st.run();
   // Old rows of instances that are gone would otherwise pile up forever.
   auto prune = db.prepare("DELETE FROM instances WHERE state IN ('stopped','dead') AND heartbeat_at < ?1");
@@ -47,7 +36,7 @@ bool touch_instance(Db& db, const std::string& id, std::string_view state, std::
 
 std::vector<Instance> read_instances(Db& db, std::int64_t now_ms) {
   auto st = db.prepare("SELECT id, host, pid, version, slots, queues, agents, state, started_at, heartbeat_at, "
-                       "expires_at FROM instances ORDER BY started_at DESC, id");
+                       "expires_at, labels FROM instances ORDER BY started_at DESC, id");
   std::vector<Instance> out;
   while (st.step()) {
     Instance i;
@@ -56,12 +45,13 @@ std::vector<Instance> read_instances(Db& db, std::int64_t now_ms) {
     i.pid = st.int64(2);
     i.version = st.text(3);
     i.slots = st.int64(4);
-    i.queues = parse_list(st.text(5));
-    i.agents = parse_list(st.text(6));
+    i.queues = from_json_list(st.text(5));
+    i.agents = from_json_list(st.text(6));
     i.state = st.text(7);
     i.started_at_ms = st.int64(8);
     i.heartbeat_at_ms = st.int64(9);
     i.expires_at_ms = st.int64(10);
+    i.labels = parse_label_pairs(from_json_list(st.text(11)));
     // An active row whose heartbeat lapsed is reported as what it is.
     if ((i.state == "active" || i.state == "draining") && i.expires_at_ms < now_ms) i.state = "expired";
     out.push_back(std::move(i));

@@ -90,12 +90,22 @@ CREATE TABLE instances (
 ) STRICT;
 )sql";
 
+// Capability routing: the columns a claim filters on, and the labels an
+// instance offers. `requires` holds "key=value" strings, sorted.
+constexpr std::string_view k_0003_routing = R"sql(
+ALTER TABLE tasks ADD COLUMN agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN requires TEXT NOT NULL DEFAULT '[]';  -- JSON array
+UPDATE tasks SET agent = coalesce(json_extract(spec, '$.agent'), '');
+ALTER TABLE instances ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'; -- JSON array
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "init", k_0001_init},
       {2, "instances", k_0002_instances},
+      {3, "routing", k_0003_routing},
   };
   return all;
 }

@@ -2,6 +2,7 @@
 
 #include "core/clock/clock.hpp"
 #include "core/domain/task_json.hpp"
+#include "core/routing/routing.hpp"
 #include "core/store/sqlite/instance_rows.hpp"
 #include "core/store/sqlite/migrations.hpp"
 #include "core/store/sqlite/task_rows.hpp"
@@ -64,9 +65,10 @@ public:
     return guard([&] {
       Txn txn(m_db);
       auto now = now_ms();
-      auto st = m_db.prepare("INSERT INTO tasks (queue, priority, state, spec, created_at, updated_at) "
-                             "VALUES (?1, ?2, 'queued', ?3, ?4, ?4) RETURNING id");
+      auto st = m_db.prepare("INSERT INTO tasks (queue, priority, state, spec, created_at, updated_at, agent, requires) "
+                             "VALUES (?1, ?2, 'queued', ?3, ?4, ?4, ?5, ?6) RETURNING id");
       st.bind(1, spec.queue).bind(2, spec.priority).bind(3, domain::to_json(spec)).bind(4, now);
+      st.bind(5, spec.agent).bind(6, to_json_list(label_pairs(spec.required_labels)));
       st.step();
       TaskId id = st.int64(0);
       st.done();
@@ -91,19 +93,24 @@ public:
     });
   }
 
-  Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const std::string& owner,
-                                          milliseconds ttl) override {
+  Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
+                                          const std::string& owner, milliseconds ttl) override {
     return guard([&]() -> std::optional<Lease> {
       Txn txn(m_db);
-      std::string sql = "SELECT id FROM tasks WHERE state = 'queued'";
+      // ?1: the offered labels, ?2: the offered agents (JSON arrays).
+      std::string sql = "SELECT id FROM tasks WHERE state = 'queued' AND NOT EXISTS (SELECT 1 FROM "
+                        "json_each(tasks.requires) r WHERE r.value NOT IN (SELECT value FROM json_each(?1)))";
+      if (can.agents) sql += " AND agent IN (SELECT value FROM json_each(?2))";
       if (!queues.empty()) {
         sql += " AND queue IN (";
-        for (std::size_t i = 0; i < queues.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(i + 1);
+        for (std::size_t i = 0; i < queues.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(i + 3);
         sql += ")";
       }
       sql += " ORDER BY priority DESC, created_at, id LIMIT 1";
       auto pick = m_db.prepare(sql);
-      for (std::size_t i = 0; i < queues.size(); ++i) pick.bind(static_cast<int>(i + 1), queues[i]);
+      pick.bind(1, to_json_list(label_pairs(can.labels)));
+      if (can.agents) pick.bind(2, to_json_list(*can.agents));
+      for (std::size_t i = 0; i < queues.size(); ++i) pick.bind(static_cast<int>(i + 3), queues[i]);
       if (!pick.step()) return std::nullopt;
       TaskId id = pick.int64(0);
       pick.done();
