@@ -46,6 +46,32 @@ void mask_after(std::string& text, std::string_view prefix, bool include_prefix)
   out.append(text, copied, std::string::npos);
   text = std::move(out);
 }
+// "scheme://user:password@host" -> "scheme://user:[REDACTED]@host": store
+// and Redis URLs carry their password inline, and a driver error may quote one.
+void mask_url_passwords(std::string& text) {
+  for (auto scheme = text.find("://"); scheme != std::string::npos; scheme = text.find("://", scheme + 3)) {
+    auto authority_end = text.find_first_of("/?# \t\n\"'", scheme + 3);
+    auto at = text.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end - 1);
+    if (at == std::string::npos || at < scheme + 3) continue;
+    auto colon = text.find(':', scheme + 3);
+    if (colon == std::string::npos || colon >= at || colon + 1 == at) continue;
+    text.replace(colon + 1, at - colon - 1, k_mask);
+  }
+}
+
+// libpq keyword strings: "host=db password=hunter2 dbname=ralph".
+void mask_keyword_passwords(std::string& text) {
+  constexpr std::string_view key = "password=";
+  auto lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (auto pos = lower.find(key); pos != std::string::npos; pos = lower.find(key, pos + key.size())) {
+    auto start = pos + key.size();
+    auto end = std::min(text.find_first_of(" \t\n'\";,&", start), text.size());
+    if (end == start) continue;
+    text.replace(start, end - start, k_mask);
+    lower.replace(start, end - start, k_mask); // keeps the two aligned
+  }
+}
 } // namespace
 
 void register_secret(std::string_view secret) {
@@ -73,6 +99,8 @@ std::string redact(std::string_view text) {
     std::lock_guard lock(g_mutex);
     for (const auto& s : secrets()) replace_all(out, s);
   }
+  mask_url_passwords(out);
+  mask_keyword_passwords(out);
   mask_after(out, "sk-", true);
   mask_after(out, "bearer ", false);
   mask_after(out, "x-api-key: ", false);

@@ -13,6 +13,7 @@
 
 #include "core/log/logger.hpp"
 #include "core/log/redact.hpp"
+#include "core/log/redact.hpp"
 #include "tests/support/sandbox.hpp"
 
 using namespace ralph;
@@ -144,6 +145,19 @@ TEST_CASE("registered secrets never reach the log", "[logger]") {
   CHECK(lines[0].starts_with("<3>agent failed: key "));
   CHECK(lines[0].find("[REDACTED]") != std::string::npos);
   CHECK(lines[1] == "<6>password=[REDACTED];");
+}
+
+TEST_CASE("passwords inside URLs and libpq keyword strings are masked", "[logger]") {
+  using ralph::log::redact;
+  CHECK(redact("connect postgresql://ralph:hunter2@db:5432/ralph failed") ==
+        "connect postgresql://ralph:[REDACTED]@db:5432/ralph failed");
+  CHECK(redact("redis://:s3cr3t@127.0.0.1:6379/0") == "redis://:[REDACTED]@127.0.0.1:6379/0");
+  CHECK(redact("host=db password=hunter2 dbname=x") == "host=db password=[REDACTED] dbname=x");
+  CHECK(redact("PASSWORD=abc") == "PASSWORD=[REDACTED]");
+  // Nothing to mask: no password, or an '@' outside the authority.
+  CHECK(redact("https://example.com/a@b:c") == "https://example.com/a@b:c");
+  CHECK(redact("git@github.com:org/repo.git") == "git@github.com:org/repo.git");
+  CHECK(redact("postgresql://ralph@db/ralph") == "postgresql://ralph@db/ralph");
 }
 
 TEST_CASE("a multi-line message is one line, control characters escaped", "[logger]") {
