@@ -24,7 +24,8 @@ private:
 };
 
 // SIGKILLs the process group of every process on this host tagged with
-// RALPH_OWNER=`owner`. Returns how many processes were found.
+// RALPH_OWNER=`owner`, and waits (up to 5 s) until they are gone. Returns
+// how many processes were found.
 int kill_orphaned_agents(const std::string& owner);
 
 } // namespace ralph::daemon
