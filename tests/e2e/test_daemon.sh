@@ -44,7 +44,7 @@ SH
 {
   printf '[loop]\nagent = "done"\nmax_iterations = 10\nbackoff_base = "10ms"\nmax_consecutive_failures = 2\n'
   printf '[git]\nenabled = false\n[daemon]\nmax_concurrent = 2\npoll_interval = "5s"\n'
-  for a in done third hang slow fail; do
+  for a in "done" third hang slow fail; do
     printf '[agents.%s]\nkind = "command"\ncommand = ["%s/%s.sh"]\nreports_usage = true\n' "$a" "$A" "$a"
   done
 } > "$CFG"

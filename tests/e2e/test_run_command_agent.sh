@@ -25,8 +25,8 @@ agent_script() { cat > "$1/agent.sh"; chmod +x "$1/agent.sh"; }
 ralph() { "$RALPH_BIN" --state-dir "$T/state" "$@"; }
 # Running, as opposed to gone or a zombie that init has yet to reap (waits 1 s).
 running() {
-  local i state
-  for i in $(seq 20); do
+  local state
+  for _ in $(seq 20); do
     state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
     case "$state" in Z|X|"") return 1 ;; esac
     sleep 0.05
