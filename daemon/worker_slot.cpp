@@ -121,6 +121,7 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   auto observer = m_services.make_observer ? m_services.make_observer(task) : nullptr;
   loop::LoopDeps deps{m_services.store, parts->agent(), m_services.clock, runner, parts->checkpoint(),
                       observer.get(), m_drain.get(), /*own_heartbeat=*/false};
+  deps.hooks = m_services.hooks;
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
   return engine.run(*m_cancel);
 }

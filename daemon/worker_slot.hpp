@@ -19,6 +19,7 @@
 #include "core/util/cancel.hpp"
 
 namespace ralph::clock { class Clock; }
+namespace ralph::hooks { class Dispatcher; }
 
 namespace ralph::daemon {
 
@@ -31,6 +32,8 @@ struct SlotServices {
   std::function<void(const store::Task&, const loop::LoopOutcome&)> on_finished;
   // Called on the slot's thread last of all, so the supervisor can reap it.
   std::function<void()> on_idle;
+  // The daemon's [hooks]; null: none. Outlives the slots.
+  hooks::Dispatcher* hooks = nullptr;
 };
 
 class WorkerSlot {

@@ -15,6 +15,7 @@
 #include "core/app/task_parts.hpp"
 #include "core/app/task_setup.hpp"
 #include "core/clock/clock.hpp"
+#include "core/hooks/dispatcher.hpp"
 #include "core/loop/loop_engine.hpp"
 #include "core/proc/process.hpp"
 #include "core/util/error.hpp"
@@ -50,8 +51,15 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
   proc::PosixProcessRunner runner;
   app::TaskParts parts(ctx.config, spec, runner);
 
+  auto hook_settings = hooks::hook_settings(ctx.config);
+
   clock::SystemClock clock;
   auto store = open_store(ctx, clock);
+  // Declared after the store: its destructor waits for the hooks still
+  // running (task.completed …) before the store closes and ralph exits.
+  hooks::Dispatcher dispatcher(std::move(hook_settings), store.get(), [](log::Level level, const std::string& message) {
+    std::fprintf(stderr, "ralph: %s: %s\n", level == log::Level::error ? "error" : "warning", message.c_str());
+  });
   auto id = store->submit(spec);
   if (!id) throw Error("cannot record the task: " + id.error().message);
   auto lease = store->claim(*id, owner_name(), std::chrono::seconds(30));
@@ -65,6 +73,7 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
                  spec.model.empty() ? "" : (" (" + spec.model + ")").c_str(), spec.workdir.c_str());
 
   loop::LoopDeps deps{*store, parts.agent(), clock, runner, parts.checkpoint(), &view};
+  deps.hooks = &dispatcher;
   loop::LoopEngine engine(deps, *lease, ctx.state_dir / "tasks" / std::to_string(*id));
   auto outcome = engine.run(cancel);
   view.clear_line();

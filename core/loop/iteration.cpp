@@ -141,6 +141,7 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
                                           rec.cost.source);
   st.totals.runtime_ms += rec.finished_at_ms - rec.started_at_ms;
   if (m_deps.observer) m_deps.observer->on_iteration_end(rec, st.totals);
+  if (auto stop = warn_budgets(st)) return stop;
   ++st.since_checkpoint;
   if (st.spec.checkpoint_interval > 0 && st.since_checkpoint >= st.spec.checkpoint_interval)
     checkpoint(st, "");
@@ -193,7 +194,9 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
     ++st.limit_streak;
     auto wait = result.retry_after.value_or(backoff_delay(st.spec.backoff_base, st.spec.limit_wait_max, st.limit_streak));
     if (wait > st.spec.limit_wait_max) wait = st.spec.limit_wait_max;
-    note("limit_wait", "usage limit: waiting " + std::to_string(wait.count() / 1000) + "s: " + result.error);
+    auto message = "usage limit: waiting " + std::to_string(wait.count() / 1000) + "s: " + result.error;
+    note("limit_wait", message);
+    if (auto stop = loop_hook(st, "limit.wait", message)) return stop;
     pause(wait, cancel);
     return std::nullopt;
   }

@@ -117,9 +117,13 @@ LoopOutcome LoopEngine::run(util::CancelSource& cancel) {
   std::error_code ec;
   std::filesystem::create_directories(m_task_dir, ec);
 
+  st.warned_at = st.spent(m_deps.clock); // thresholds crossed before this run have had their hooks
+
   std::optional<Heartbeat> heartbeat;
   if (m_deps.own_heartbeat) heartbeat.emplace(m_deps.store, m_lease, k_lease_ttl, cancel);
-  return finish(st, run_loop(st, cancel));
+  auto outcome = finish(st, run_loop(st, cancel));
+  hook_end(st, outcome);
+  return outcome;
 }
 
 LoopOutcome LoopEngine::run_loop(State& st, util::CancelSource& cancel) {

@@ -16,6 +16,7 @@
 #include "core/util/expected.hpp"
 
 namespace ralph::clock { class Clock; }
+namespace ralph::hooks { class Dispatcher; struct TaskFacts; }
 namespace ralph::proc { class ProcessRunner; }
 namespace ralph::util { class CancelSource; }
 
@@ -53,6 +54,9 @@ struct LoopDeps {
   // leases in one tick and cancels the loop on a fence or a cancel request);
   // true gives the loop its own heartbeat thread (ralph run).
   bool own_heartbeat = true;
+  // Runs the [hooks] of budget.warn, limit.wait and the task's end; null:
+  // no hooks. Must outlive the engine.
+  hooks::Dispatcher* hooks = nullptr;
 };
 
 struct LoopOutcome {
@@ -89,6 +93,12 @@ private:
   bool draining() const;
   void note(std::string_view kind, const std::string& message);
   void checkpoint(State& st, const std::string& suffix);
+  // Hooks (loop_hooks.cpp). A failing hook under on_error = "fail" ends the
+  // task with `error`; that is what the returned outcome says.
+  hooks::TaskFacts facts(const State& st) const;
+  std::optional<LoopOutcome> warn_budgets(State& st);
+  std::optional<LoopOutcome> loop_hook(State& st, const std::string& event, const std::string& message);
+  void hook_end(const State& st, const LoopOutcome& outcome);
 
   LoopDeps m_deps;
   store::Lease m_lease;

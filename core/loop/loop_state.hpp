@@ -25,6 +25,7 @@ struct LoopEngine::State {
   std::string gate_feedback;
   LoopDetector detector{0};
   std::optional<domain::StopReason> budget_stop;
+  domain::Spent warned_at; // spent at the last budget.warn check: each threshold fires once
 
   domain::Spent spent(const clock::Clock& clock) const {
     domain::Spent s;

@@ -20,6 +20,7 @@ struct EngineFixture {
   std::unique_ptr<store::Store> store;
   domain::TaskSpec spec;
   std::vector<std::string> checkpoints;
+  hooks::Dispatcher* hooks = nullptr; // tests of event hooks set one
 
   EngineFixture() {
     auto opened = store::open_store("sqlite://" + (sandbox / "state/ralph.db").string(), clock);
@@ -53,6 +54,7 @@ struct EngineFixture {
         return std::optional<std::string>("abc123");
       };
     loop::LoopDeps deps{*store, agent, clock, runner, checkpoint, nullptr};
+    deps.hooks = hooks;
     loop::LoopEngine engine(deps, *lease, sandbox / "state/tasks" / std::to_string(*id));
     util::CancelSource own;
     Run r;
