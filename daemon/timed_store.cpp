@@ -85,6 +85,12 @@ public:
   store::Result<std::vector<store::Event>> events(store::TaskId id, std::int64_t after_id) override {
     return timed("events", [&] { return m_inner.events(id, after_id); });
   }
+  store::Result<void> append_audit(const store::AuditRecord& rec) override {
+    return timed("append_audit", [&] { return m_inner.append_audit(rec); });
+  }
+  store::Result<std::vector<store::AuditRecord>> list_audit(const store::AuditFilter& filter) override {
+    return timed("list_audit", [&] { return m_inner.list_audit(filter); });
+  }
 
 private:
   template <typename Fn> auto timed(const char* op, Fn&& fn) -> decltype(fn()) {

@@ -135,6 +135,25 @@ struct Instance {
   std::vector<TaskId> running;          // filled by list_instances()
 };
 
+// One operator action, for `ralph audit`: who ran which command, with what
+// (redacted) arguments, and how it ended.
+struct AuditRecord {
+  std::int64_t id = 0;                  // filled by the store
+  std::int64_t at_ms = 0;               // when the command started
+  std::string who;                      // user@host
+  std::string what;                     // command name: backup, restore, submit, ...
+  std::string args;                     // JSON array of the redacted arguments
+  std::optional<TaskId> task;           // the task acted on, if any
+  int exit_code = 0;
+  std::string outcome;                  // short text: "ok", "failed: ...", "task 7 queued"
+  std::int64_t duration_ms = 0;
+};
+
+struct AuditFilter {
+  std::optional<std::string> what;      // only this command
+  std::int64_t limit = 50;              // newest first
+};
+
 struct SchemaVersion {
   int current = 0; // what the database has (0: no ralph schema yet)
   int latest = 0;  // what this ralph's migrate() brings it to
@@ -222,6 +241,11 @@ public:
   // Appends an event; `data` must be a JSON object.
   virtual Result<void> append_event(TaskId id, std::string_view type, std::string_view data) = 0;
   virtual Result<std::vector<Event>> events(TaskId id, std::int64_t after_id = 0) = 0;
+
+  // Appends an audit record (rec.id is ignored). The caller redacts it.
+  virtual Result<void> append_audit(const AuditRecord& rec) = 0;
+  // Audit records, newest first.
+  virtual Result<std::vector<AuditRecord>> list_audit(const AuditFilter& filter) = 0;
 };
 
 // Opens a store by URL: "sqlite:///abs/path.db", "sqlite://relative.db", or a

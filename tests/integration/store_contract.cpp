@@ -353,6 +353,37 @@ void run_store_contract(const StoreFactory& factory) {
     CHECK(failure(db->finish(lease_a, domain::StopReason::completed, "")) == store::Failure::fenced);
   }
 
+  SECTION("audit records come back newest first, whole, filtered by command and limited") {
+    store::AuditRecord backup{0, 1000, "ops@host1", "backup", R"(["backup","--to","/b"])", std::nullopt, 0, "ok", 1200};
+    store::AuditRecord cancel{0, 2000, "me@host2", "cancel", R"(["cancel","7"])", 7, 0, "task 7 cancelled", 15};
+    store::AuditRecord restore{0, 3000, "ops@host1", "restore", "[]", std::nullopt, 4, "failed (exit 4)", 80};
+    ok(db->append_audit(backup));
+    ok(db->append_audit(cancel));
+    ok(db->append_audit(restore));
+    auto all = ok(db->list_audit({}));
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].what == "restore");
+    CHECK(all[0].exit_code == 4);
+    CHECK(all[0].outcome == "failed (exit 4)");
+    CHECK_FALSE(all[0].task.has_value());
+    CHECK(all[1].what == "cancel");
+    CHECK(all[1].task == std::optional<store::TaskId>(7));
+    CHECK(all[1].who == "me@host2");
+    CHECK(all[1].args == R"(["cancel","7"])");
+    CHECK(all[1].at_ms == 2000);
+    CHECK(all[1].duration_ms == 15);
+    CHECK(all[2].what == "backup");
+    CHECK(all[0].id > all[1].id);
+    CHECK(all[1].id > all[2].id);
+    auto backups = ok(db->list_audit({std::string("backup"), 50}));
+    REQUIRE(backups.size() == 1);
+    CHECK(backups[0].args == R"(["backup","--to","/b"])");
+    auto newest = ok(db->list_audit({std::nullopt, 2}));
+    REQUIRE(newest.size() == 2);
+    CHECK(newest[1].what == "cancel");
+    CHECK(ok(db->list_audit({std::string("nothing"), 50})).empty());
+  }
+
   SECTION("migrate is idempotent and data survives a reopen") {
     auto id = ok(db->submit(spec()));
     ok(db->migrate());

@@ -99,12 +99,30 @@ UPDATE tasks SET agent = coalesce(spec::json->>'agent', '');
 ALTER TABLE instances ADD COLUMN labels TEXT NOT NULL DEFAULT '[]';
 )sql";
 
+// The audit log: operator commands (backup, restore, submit, ...). `args`
+// is a JSON array of redacted arguments; times in Unix ms.
+constexpr std::string_view k_0003_audit = R"sql(
+CREATE TABLE audit (
+  id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at          BIGINT  NOT NULL,
+  who         TEXT    NOT NULL,
+  what        TEXT    NOT NULL,
+  args        TEXT    NOT NULL DEFAULT '[]',
+  task_id     BIGINT,
+  exit_code   INTEGER NOT NULL,
+  outcome     TEXT    NOT NULL DEFAULT '',
+  duration_ms BIGINT  NOT NULL DEFAULT 0
+);
+CREATE INDEX audit_what ON audit (what, id);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "init", k_0001_init},
       {2, "routing", k_0002_routing},
+      {3, "audit", k_0003_audit},
   };
   return all;
 }

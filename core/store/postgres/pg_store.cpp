@@ -7,6 +7,7 @@
 #include "core/clock/clock.hpp"
 #include "core/domain/task_json.hpp"
 #include "core/routing/routing.hpp"
+#include "core/store/postgres/pg_audit.hpp"
 #include "core/store/postgres/pg_pool.hpp"
 #include "core/store/postgres/pg_rows.hpp"
 #include "core/store/postgres/pg_schema.hpp"
@@ -346,6 +347,14 @@ public:
                        row[3].as<std::string>(), row[4].as<std::string>()});
       return out;
     });
+  }
+
+  Result<void> append_audit(const AuditRecord& rec) override {
+    return m_pool.transact([&](pqxx::work& w) { insert_audit(w, rec); });
+  }
+
+  Result<std::vector<AuditRecord>> list_audit(const AuditFilter& filter) override {
+    return m_pool.transact([&](pqxx::work& w) { return read_audit(w, filter); });
   }
 
 private:

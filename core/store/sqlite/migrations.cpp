@@ -99,6 +99,23 @@ UPDATE tasks SET agent = coalesce(json_extract(spec, '$.agent'), '');
 ALTER TABLE instances ADD COLUMN labels TEXT NOT NULL DEFAULT '[]'; -- JSON array
 )sql";
 
+// The audit log: operator commands (backup, restore, submit, ...). `args`
+// is a JSON array of redacted arguments; times in Unix ms.
+constexpr std::string_view k_0004_audit = R"sql(
+CREATE TABLE audit (
+  id          INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  who         TEXT    NOT NULL,
+  what        TEXT    NOT NULL,
+  args        TEXT    NOT NULL DEFAULT '[]',
+  task_id     INTEGER,
+  exit_code   INTEGER NOT NULL,
+  outcome     TEXT    NOT NULL DEFAULT '',
+  duration_ms INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX audit_what ON audit (what, id);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
@@ -106,6 +123,7 @@ const std::vector<Migration>& migrations() {
       {1, "init", k_0001_init},
       {2, "instances", k_0002_instances},
       {3, "routing", k_0003_routing},
+      {4, "audit", k_0004_audit},
   };
   return all;
 }

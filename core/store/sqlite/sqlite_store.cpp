@@ -3,6 +3,7 @@
 #include "core/clock/clock.hpp"
 #include "core/domain/task_json.hpp"
 #include "core/routing/routing.hpp"
+#include "core/store/sqlite/audit_rows.hpp"
 #include "core/store/sqlite/instance_rows.hpp"
 #include "core/store/sqlite/migrations.hpp"
 #include "core/store/sqlite/task_rows.hpp"
@@ -353,6 +354,14 @@ public:
       while (st.step()) out.push_back({st.int64(0), st.int64(1), st.int64(2), st.text(3), st.text(4)});
       return out;
     });
+  }
+
+  Result<void> append_audit(const AuditRecord& rec) override {
+    return guard([&] { insert_audit(m_db, rec); });
+  }
+
+  Result<std::vector<AuditRecord>> list_audit(const AuditFilter& filter) override {
+    return guard_read([&] { return read_audit(reader(), filter); });
   }
 
 private:
