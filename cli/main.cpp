@@ -8,6 +8,7 @@
 #include "core/store/postgres/pg_store.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/ops/audit.hpp"
 #include "core/domain/stop_reason.hpp"
 #include "core/log/redact.hpp"
 #include "core/util/error.hpp"
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
       ->type_name("KEY=VALUE");
   app.add_flag("-v,--verbose", global.verbosity, "more output (repeatable)");
 
+  cli::remember_command_line(argc, argv); // for the audit log
   int exit_code = 0;
   cli::add_run_command(app, global, exit_code);
   cli::add_submit_command(app, global, exit_code);
@@ -69,6 +71,9 @@ int main(int argc, char** argv) {
   cli::add_instances_command(app, global, exit_code);
   cli::add_migrate_command(app, global, exit_code);
   cli::add_agents_command(app, global, exit_code);
+  cli::add_ops_commands(app, global, exit_code);
+  cli::add_audit_command(app, global, exit_code);
+  cli::add_doctor_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/follow.hpp"
+#include "cli/ops/audit.hpp"
 #include "cli/signals.hpp"
 #include "core/app/wakeup.hpp"
 #include "core/clock/clock.hpp"
@@ -59,6 +60,7 @@ struct CancelOptions {
 };
 
 int cancel(const GlobalOptions& global, const CancelOptions& opts) {
+  AuditScope audit("cancel");
   auto id = parse_task_id(opts.task);
   auto timeout = domain::parse_duration(opts.timeout);
   if (!timeout) throw UsageError("--timeout: '" + opts.timeout + "' is not a duration (e.g. 30s)");
@@ -71,6 +73,8 @@ int cancel(const GlobalOptions& global, const CancelOptions& opts) {
   }
   auto state = o->store->request_cancel(id);
   if (!state) throw Error("cannot cancel task " + std::to_string(id) + ": " + state.error().message);
+  audit.task = id;
+  write_audit(*o->store, audit.record(0, *state == domain::TaskState::running ? "cancel requested" : "cancelled"));
   poke(o->ctx, "cancel " + std::to_string(id));
   if (*state != domain::TaskState::running || opts.no_wait) {
     std::fprintf(stderr, "ralph: task %lld %s\n", static_cast<long long>(id),
@@ -117,6 +121,7 @@ domain::Budget raised(domain::Budget b, const ResumeOptions& o) {
 }
 
 int resume(const GlobalOptions& global, const ResumeOptions& opts) {
+  AuditScope audit("resume");
   auto id = parse_task_id(opts.task);
   auto o = open(global);
   auto task = get(*o->store, id);
@@ -132,6 +137,8 @@ int resume(const GlobalOptions& global, const ResumeOptions& opts) {
     auto code = r.error().failure == store::Failure::conflict ? "" : "cannot resume: ";
     throw UsageError(code + r.error().message);
   }
+  audit.task = id;
+  write_audit(*o->store, audit.record(0, "queued again"));
   poke(o->ctx, "submit");
   std::fprintf(stderr, "ralph: task %lld queued again\n", static_cast<long long>(id));
   return follow_or_print(*o->store, id, opts.wait, opts.json);
@@ -146,6 +153,7 @@ struct RetryOptions {
 };
 
 int retry(const GlobalOptions& global, const RetryOptions& opts) {
+  AuditScope audit("retry");
   auto id = parse_task_id(opts.task);
   auto o = open(global);
   auto task = get(*o->store, id);
@@ -154,6 +162,8 @@ int retry(const GlobalOptions& global, const RetryOptions& opts) {
                      "; only a finished task can be retried");
   auto fresh = o->store->submit(task.spec);
   if (!fresh) throw Error("cannot queue the retry: " + fresh.error().message);
+  audit.task = id;
+  write_audit(*o->store, audit.record(0, "queued again as task " + std::to_string(*fresh)));
   (void)o->store->append_event(id, "retried", "{\"as\":" + std::to_string(*fresh) + "}");
   poke(o->ctx, "submit");
   if (!opts.wait || !opts.json) std::printf("%lld\n", static_cast<long long>(*fresh));

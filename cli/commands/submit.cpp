@@ -8,6 +8,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/commands/task_flags.hpp"
 #include "cli/context.hpp"
+#include "cli/ops/audit.hpp"
 #include "cli/follow.hpp"
 #include "cli/signals.hpp"
 #include "core/app/task_parts.hpp"
@@ -41,6 +42,7 @@ void apply_pairs(std::map<std::string, std::string>& into, const std::vector<std
 }
 
 int submit(const GlobalOptions& global, const SubmitOptions& opts) {
+  AuditScope audit("submit");
   if (opts.queue.empty()) throw UsageError("--queue must not be empty");
   auto [ctx, spec] = load_task(global, opts.task);
   std::error_code ec;
@@ -60,6 +62,8 @@ int submit(const GlobalOptions& global, const SubmitOptions& opts) {
   auto store = open_store(ctx, clock);
   auto id = store->submit(spec);
   if (!id) throw Error("cannot queue the task: " + id.error().message);
+  audit.task = *id;
+  write_audit(*store, audit.record(0, "task " + std::to_string(*id) + " queued in " + spec.queue));
   auto socket = app::wakeup_socket_path(ctx.config.get_string("daemon.socket"), ctx.state_dir);
   bool daemon_listening = app::poke(socket, "submit");
   if (!opts.wait || !opts.json) std::printf("%lld\n", static_cast<long long>(*id));
