@@ -19,10 +19,14 @@ Signals:
                    (up to daemon.drain_timeout), hand the tasks back to the queue
   second signal    stop the agents now; their tasks go back to the queue
   SIGHUP           reload the configuration
+Operator requests (ralph instances drain|activate ID), seen on the next heartbeat:
+  drain            like SIGTERM's drain, but ralphd stays up, idle, until activate
 Exit codes:
   0  stopped cleanly
   1  could not start (store locked or unreachable, port in use) or a fatal error
   2  usage or configuration error
+  3  evicted: the store marks this daemon dead (ralph instances evict), its
+     tasks were taken over; its agents were stopped
 See ralphd(8), config.toml(5).)";
 
 } // namespace

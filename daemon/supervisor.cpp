@@ -21,6 +21,7 @@
 #include "daemon/http_server.hpp"
 #include "daemon/identity.hpp"
 #include "daemon/orphans.hpp"
+#include "daemon/operator_requests.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/signal_fd.hpp"
 #include "daemon/store_lock.hpp"
@@ -75,7 +76,10 @@ struct Supervisor::Impl {
   std::vector<std::unique_ptr<WorkerSlot>> slots;
   int target_slots = 0;
 
-  bool draining = false;
+  bool draining = false;                         // SIGTERM/SIGINT: drain, then exit
+  std::atomic<bool> drain_requested{false};      // an operator's drain: idle, up, until activated
+  bool drain_reported = false;
+  bool evicted = false;                          // the store marks us dead: stop and exit
   std::optional<Steady::time_point> drain_deadline;
   bool shutting_down = false;
   std::atomic<bool> store_ok{true};
@@ -189,8 +193,10 @@ struct Supervisor::Impl {
 
   void start_http() {
     HttpHandlers handlers;
-    handlers.ready = [this] { return !draining && store_ok.load(); };
-    handlers.not_ready_reason = [this] { return std::string(draining ? "draining" : "store unavailable"); };
+    handlers.ready = [this] { return !draining && !drain_requested && store_ok.load(); };
+    handlers.not_ready_reason = [this] {
+      return std::string(draining || drain_requested ? "draining" : "store unavailable");
+    };
     handlers.metrics = [this] { return metrics.render(*store); };
     HttpOptions opts{settings.http_listen, settings.http_token};
     if (opts.listen.empty() || opts.listen == "off") return;
@@ -241,7 +247,7 @@ struct Supervisor::Impl {
   // ---- work -------------------------------------------------------------
 
   void fill_slots() {
-    if (draining) return;
+    if (draining || drain_requested || evicted) return;
     for (int i = 0; i < target_slots && i < static_cast<int>(slots.size()); ++i) {
       auto& slot = *slots[static_cast<std::size_t>(i)];
       if (slot.busy()) continue;
@@ -261,6 +267,9 @@ struct Supervisor::Impl {
 
   void on_task_left(const store::Task& task, const loop::LoopOutcome& outcome) {
     metrics.task_finished(task, outcome);
+    // Called on the slot's thread; the store is thread-safe.
+    if (outcome.released && drain_requested)
+      (void)store->append_event(task.id, "failover", failover_event(instance.id, "drain"));
     std::string what = outcome.released ? "released to the queue" : std::string(domain::to_string(outcome.reason));
     std::string line = "task " + std::to_string(task.id) + ": " + what;
     if (!outcome.error.empty() && !outcome.released) line += ": " + outcome.error;
@@ -317,7 +326,9 @@ struct Supervisor::Impl {
     auto r = store->heartbeat_instance(instance.id, state, settings.instance_ttl);
     if (!r && r.error().failure == store::Failure::not_found) {
       instance.state = state;
-      r = store->register_instance(instance, settings.instance_ttl);
+      auto again = store->register_instance(instance, settings.instance_ttl);
+      if (again) r = std::string(state);
+      else r = util::unexpected(again.error());
     }
     store_ok = r.has_value();
     if (!r) {
@@ -339,6 +350,7 @@ struct Supervisor::Impl {
     }
     auto expired = store->expire_leases();
     if (expired && !expired->empty()) logger().warn("leases expired, task(s) queued again: " + id_list(*expired));
+    if (!follow_operator(*r)) return;
     take_back_orphans();
     fill_slots(); // what was just taken back may run here at once
     report_status();
@@ -349,7 +361,7 @@ struct Supervisor::Impl {
     if (auto counts = store->count_tasks())
       for (const auto& [state, n] : *counts)
         if (state == domain::TaskState::queued) queued = n;
-    std::string text = std::string(draining ? "draining: " : "") + std::to_string(busy_count()) + " running, " +
+    std::string text = std::string(draining || drain_requested ? "draining: " : "") + std::to_string(busy_count()) + " running, " +
                        std::to_string(queued) + " queued, " + std::to_string(target_slots) + " slots";
     notifier.status(text);
   }
@@ -368,6 +380,62 @@ struct Supervisor::Impl {
     logger().info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + ": draining " + std::to_string(busy_count()) +
                   " running task(s); their current iterations may take up to " +
                   std::to_string(settings.drain_timeout.count() / 1000) + "s (a second signal stops them now)");
+  // ---- operator requests (ralph instances drain|activate|evict) ----------
+
+  // Acts on the state the heartbeat read back. False when evicted.
+  bool follow_operator(const std::string& stored) {
+    switch (operator_action(stored, drain_requested, draining)) {
+    case OperatorAction::evicted: on_evicted(); return false;
+    case OperatorAction::drain: begin_requested_drain(); break;
+    case OperatorAction::activate: end_requested_drain(); break;
+    case OperatorAction::none: break;
+    }
+    return true;
+  }
+
+  void begin_requested_drain() {
+    drain_requested = true;
+    drain_reported = false;
+    logger().info("drain requested: taking no new tasks; " + std::to_string(busy_count()) +
+                  " running task(s) go back to the queue after their current iteration (up to " +
+                  std::to_string(settings.drain_timeout.count() / 1000) + "s); staying up until activated");
+    for (auto& s : slots) s->drain();
+    drain_deadline = Steady::now() + settings.drain_timeout;
+    report_status();
+  }
+
+  void end_requested_drain() {
+    drain_requested = false;
+    drain_deadline.reset();
+    logger().info("activated: claiming tasks again");
+    fill_slots();
+    report_status();
+  }
+
+  // The requested drain's timeout: the agents stop now, their tasks go back
+  // to the queue with their progress, the daemon stays up.
+  void hand_back_now() {
+    drain_deadline.reset();
+    logger().warn("drain timeout: stopping " + std::to_string(busy_count()) +
+                  " agent(s) now; their tasks go back to the queue with their progress");
+    for (auto& s : slots) s->cancel("shutdown");
+  }
+
+  // Our row is dead: an operator evicted us, or peers judged us dead. Our
+  // tasks were taken back with their epochs bumped, so nothing we write
+  // lands; stop the agents at once and exit. "shutdown" rather than
+  // "lost_lease": a lease we still hold (none, as the store refuses a dead
+  // owner's claims) goes back to the queue instead of waiting to expire.
+  void on_evicted() {
+    if (evicted) return;
+    evicted = true;
+    notifier.stopping();
+    logger().error("evicted: the store marks this daemon (" + instance.id +
+                   ") dead and its tasks were taken over; stopping " + std::to_string(busy_count()) +
+                   " agent(s) and exiting");
+    for (auto& s : slots) s->cancel("shutdown");
+  }
+
     for (auto& s : slots) s->drain();
     drain_deadline = Steady::now() + settings.drain_timeout;
     (void)store->heartbeat_instance(instance.id, "draining", settings.instance_ttl);
@@ -439,7 +507,14 @@ struct Supervisor::Impl {
       notifier.watchdog();
       next_watchdog = now + *every;
     }
-    if (drain_deadline && now >= *drain_deadline && busy_count() > 0) shutdown_now("drain timeout");
+    if (drain_deadline && now >= *drain_deadline && busy_count() > 0) {
+      if (draining) shutdown_now("drain timeout");
+      else if (drain_requested) hand_back_now();
+    }
+    if (drain_requested && !drain_reported && busy_count() == 0) {
+      drain_reported = true;
+      logger().info("drained: idle, claiming nothing until `ralph instances activate " + instance.id + "`");
+    }
   }
 
   int poll_timeout_ms() const {
@@ -452,7 +527,7 @@ struct Supervisor::Impl {
 
   int run() {
     start();
-    while (!(draining && busy_count() == 0)) {
+    while (!((draining || evicted) && busy_count() == 0)) {
       int remote_fd = remote_wakeups ? remote_wakeups->fd() : -1;
       pollfd fds[4] = {{signals.fd(), POLLIN, 0}, {wakeup.fd(), POLLIN, 0}, {done_fd, POLLIN, 0}, {remote_fd, POLLIN, 0}};
       ::poll(fds, remote_fd >= 0 ? 4 : 3, poll_timeout_ms());
@@ -466,7 +541,6 @@ struct Supervisor::Impl {
       if (remote_fd >= 0 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) on_pokes(remote_wakeups->drain());
       on_timers();
     }
-    (void)store->heartbeat_instance(instance.id, "stopped", settings.instance_ttl);
     http.stop();
     logger().info("stopped");
     return daemon_exit::ok;
@@ -478,3 +552,8 @@ Supervisor::~Supervisor() = default;
 int Supervisor::run() { return m_impl->run(); }
 
 } // namespace ralph::daemon
+    if (evicted) {
+      logger().error("exiting: evicted (exit code " + std::to_string(daemon_exit::evicted) + ")");
+      return daemon_exit::evicted;
+    }
+    (void)store->heartbeat_instance(instance.id, "stopped", settings.instance_ttl);

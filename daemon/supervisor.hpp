@@ -13,6 +13,7 @@ namespace daemon_exit {
 constexpr int ok = 0;          // stopped cleanly (drained, or shut down at a second signal)
 constexpr int failure = 1;     // could not start, or a fatal runtime error
 constexpr int config = 2;      // usage or configuration error
+constexpr int evicted = 3;     // the store marks this instance dead (ralph instances evict): its tasks were taken over
 } // namespace daemon_exit
 
 class Supervisor {

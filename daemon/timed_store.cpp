@@ -51,8 +51,12 @@ public:
   store::Result<void> register_instance(const store::Instance& inst, milliseconds ttl) override {
     return timed("register_instance", [&] { return m_inner.register_instance(inst, ttl); });
   }
-  store::Result<void> heartbeat_instance(const std::string& id, std::string_view state, milliseconds ttl) override {
+  store::Result<std::string> heartbeat_instance(const std::string& id, std::string_view state,
+                                                milliseconds ttl) override {
     return timed("heartbeat_instance", [&] { return m_inner.heartbeat_instance(id, state, ttl); });
+  }
+  store::Result<void> request_instance_state(const std::string& id, std::string_view state) override {
+    return timed("request_instance_state", [&] { return m_inner.request_instance_state(id, state); });
   }
   store::Result<std::vector<store::Instance>> list_instances() override {
     return timed("list_instances", [&] { return m_inner.list_instances(); });

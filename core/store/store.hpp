@@ -177,7 +177,8 @@ public:
 
   // Claims the best queued task (priority, then age) of the given queues
   // (empty: any) that `can` runs: its agent is offered, its required labels
-  // are all present.
+  // are all present. An owner whose instance is draining or dead claims
+  // nothing (nullopt).
   virtual Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
                                                   const std::string& owner, std::chrono::milliseconds ttl) = 0;
 
@@ -207,12 +208,22 @@ public:
   // that its owner sees on renew(). Returns the resulting state.
   virtual Result<domain::TaskState> request_cancel(TaskId id) = 0;
 
-  // Registers (or re-registers) a daemon instance, alive for `ttl`.
+  // Registers (or re-registers) a daemon instance, alive for `ttl`. A
+  // re-registration as "active" keeps an operator's drain request and a
+  // dead instance dead, like heartbeat_instance.
   virtual Result<void> register_instance(const Instance& instance, std::chrono::milliseconds ttl) = 0;
-  // Marks the instance alive for another `ttl`, in `state` (active,
-  // draining, stopped). not_found when the row is gone.
-  virtual Result<void> heartbeat_instance(const std::string& id, std::string_view state,
-                                          std::chrono::milliseconds ttl) = 0;
+  // Marks the instance alive for another `ttl` and returns its state as
+  // stored afterwards: the daemon's news of an operator's request. `state`
+  // is the daemon's own (draining and stopped when it shuts down); "active"
+  // keeps an operator's drain request ("draining"). A dead instance (evicted,
+  // or judged dead by its peers) stays dead and gets "dead": it must stop.
+  // not_found when the row is gone.
+  virtual Result<std::string> heartbeat_instance(const std::string& id, std::string_view state,
+                                                 std::chrono::milliseconds ttl) = 0;
+  // An operator's request: "draining" (stop claiming, hand the tasks back,
+  // stay up) or "active" (claim again); the daemon sees it on its next
+  // heartbeat. not_found: no such instance; conflict: it is stopped or dead.
+  virtual Result<void> request_instance_state(const std::string& id, std::string_view state) = 0;
   // Newest first; stopped and dead instances are kept for a day.
   virtual Result<std::vector<Instance>> list_instances() = 0;
   // Takes every running task of `owner` back to the queue (the owner is

@@ -1,5 +1,6 @@
 #include "tests/integration/store_contract.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 
@@ -333,9 +334,45 @@ void run_store_contract(const StoreFactory& factory) {
     CHECK(all[0].running == std::vector<store::TaskId>{id});
     clock.advance(seconds(11));
     CHECK(ok(db->list_instances())[0].state == "expired");
-    ok(db->heartbeat_instance(inst.id, "draining", seconds(10)));
+    CHECK(ok(db->heartbeat_instance(inst.id, "draining", seconds(10))) == "draining");
     CHECK(ok(db->list_instances())[0].state == "draining");
     CHECK(failure(db->heartbeat_instance("nobody", "active", seconds(10))) == store::Failure::not_found);
+  }
+
+  SECTION("an operator's drain request reaches the daemon through its heartbeat; eviction is final") {
+    store::Instance inst;
+    inst.id = "host:2:def";
+    inst.host = "host";
+    inst.pid = 2;
+    ok(db->register_instance(inst, seconds(10)));
+    CHECK(ok(db->heartbeat_instance(inst.id, "active", seconds(10))) == "active");
+    ok(db->request_instance_state(inst.id, "draining"));
+    CHECK(ok(db->list_instances())[0].state == "draining");
+    // The daemon's own "active" (a heartbeat, a reload) keeps the request.
+    CHECK(ok(db->heartbeat_instance(inst.id, "active", seconds(10))) == "draining");
+    ok(db->register_instance(inst, seconds(10)));
+    CHECK(ok(db->heartbeat_instance(inst.id, "active", seconds(10))) == "draining");
+    auto queued = ok(db->submit(spec()));
+    // A draining instance claims nothing, even before its heartbeat says so.
+    CHECK_FALSE(ok(db->claim_next({}, any_agent, inst.id, seconds(30))).has_value());
+    ok(db->request_instance_state(inst.id, "active"));
+    CHECK(ok(db->claim_next({}, any_agent, inst.id, seconds(30)))->task == queued);
+    CHECK(ok(db->heartbeat_instance(inst.id, "active", seconds(10))) == "active");
+    CHECK(failure(db->request_instance_state(inst.id, "dead")) == store::Failure::invalid);
+    CHECK(failure(db->request_instance_state("nobody", "draining")) == store::Failure::not_found);
+
+    auto id = ok(db->submit(spec()));
+    auto lease = ok(db->claim(id, inst.id, seconds(30)));
+    auto back = ok(db->release_owner(inst.id, "evicted"));
+    std::sort(back.begin(), back.end());
+    CHECK(back == std::vector<store::TaskId>{queued, id});
+    CHECK_FALSE(ok(db->claim_next({}, any_agent, inst.id, seconds(30))).has_value());
+    CHECK(failure(db->renew(lease, seconds(30))) == store::Failure::fenced);
+    // Nothing revives an evicted instance: its heartbeat says so.
+    CHECK(ok(db->heartbeat_instance(inst.id, "active", seconds(10))) == "dead");
+    ok(db->register_instance(inst, seconds(10)));
+    CHECK(ok(db->list_instances())[0].state == "dead");
+    CHECK(failure(db->request_instance_state(inst.id, "active")) == store::Failure::conflict);
   }
 
   SECTION("release_owner takes a dead instance's tasks back and fences it") {

@@ -21,6 +21,13 @@ namespace {
 using std::chrono::milliseconds;
 constexpr std::int64_t k_migration_lock = 0x7261'6c70'6800; // "ralph": one key for every ralph schema change
 
+// The state a daemon's write of `param` leaves: its "active" keeps an
+// operator's drain request, and a dead instance stays dead.
+std::string state_after_daemon(const std::string& param) {
+  return "CASE WHEN instances.state = 'dead' THEN 'dead' WHEN " + param +
+         " = 'active' AND instances.state = 'draining' THEN 'draining' ELSE " + param + " END";
+}
+
 PgFail fenced(const Lease& lease) {
   return {Failure::fenced, "task " + std::to_string(lease.task) + " is no longer held with lease epoch " +
                                std::to_string(lease.epoch) + " by " + lease.owner};
@@ -87,6 +94,12 @@ public:
   Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
                                           const std::string& owner, milliseconds ttl) override {
     return m_pool.transact([&](pqxx::work& w) -> std::optional<Lease> {
+      // A daemon asked to drain, or evicted, claims nothing, even before its
+      // next heartbeat tells it so. FOR SHARE orders this claim and an
+      // eviction (release_owner locks the row first): one sees the other.
+      auto me = w.exec_params("SELECT state FROM instances WHERE id = $1 FOR SHARE", owner);
+      if (!me.empty() && (me[0][0].as<std::string>() == "draining" || me[0][0].as<std::string>() == "dead"))
+        return std::nullopt;
       // SKIP LOCKED lets every daemon claim at once without waiting on each
       // other's candidate; the outer UPDATE re-checks the state.
       const std::string pick = "SELECT id FROM tasks WHERE state = 'queued' AND ($4 OR queue = ANY($5::text[])) "
@@ -224,8 +237,8 @@ public:
       auto now = now_ms();
       w.exec_params("INSERT INTO instances (id, host, pid, version, slots, queues, agents, state, started_at, "
                     "heartbeat_at, expires_at, labels) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9,$10,$11) "
-                    "ON CONFLICT (id) DO UPDATE SET slots = $5, queues = $6, agents = $7, state = $8, "
-                    "heartbeat_at = $9, expires_at = $10, labels = $11",
+                    "ON CONFLICT (id) DO UPDATE SET slots = $5, queues = $6, agents = $7, state = " +
+                        state_after_daemon("$8::text") + ", heartbeat_at = $9, expires_at = $10, labels = $11",
                     inst.id, inst.host, inst.pid, inst.version, inst.slots, to_json_list(inst.queues),
                     to_json_list(inst.agents), inst.state, now, now + ttl.count(),
                     to_json_list(label_pairs(inst.labels)));
@@ -234,12 +247,32 @@ public:
     });
   }
 
-  Result<void> heartbeat_instance(const std::string& id, std::string_view state, milliseconds ttl) override {
+  Result<std::string> heartbeat_instance(const std::string& id, std::string_view state, milliseconds ttl) override {
     return m_pool.transact([&](pqxx::work& w) {
       auto now = now_ms();
-      auto r = w.exec_params("UPDATE instances SET state = $1, heartbeat_at = $2, expires_at = $3 WHERE id = $4",
+      // The daemon's "active" does not undo an operator's drain request, and
+      // nothing revives a dead instance (its tasks were taken back).
+      auto r = w.exec_params("UPDATE instances SET state = " + state_after_daemon("$1::text") +
+                                 ", heartbeat_at = $2, expires_at = $3 WHERE id = $4 AND state <> 'dead' "
+                                 "RETURNING state",
                              std::string(state), now, now + ttl.count(), id);
-      if (r.affected_rows() != 1) throw PgFail{Failure::not_found, "no instance " + id};
+      if (r.size() == 1) return r[0][0].as<std::string>();
+      auto dead = w.exec_params("SELECT state FROM instances WHERE id = $1", id);
+      if (dead.empty()) throw PgFail{Failure::not_found, "no instance " + id};
+      return dead[0][0].as<std::string>();
+    });
+  }
+
+  Result<void> request_instance_state(const std::string& id, std::string_view state) override {
+    return m_pool.transact([&](pqxx::work& w) {
+      if (state != "active" && state != "draining")
+        throw PgFail{Failure::invalid, "an operator can request active or draining, not " + std::string(state)};
+      auto r = w.exec_params("UPDATE instances SET state = $1 WHERE id = $2 AND state IN ('active','draining')",
+                             std::string(state), id);
+      if (r.affected_rows() == 1) return;
+      auto now = w.exec_params("SELECT state FROM instances WHERE id = $1", id);
+      if (now.empty()) throw PgFail{Failure::not_found, "no instance " + id};
+      throw PgFail{Failure::conflict, "instance " + id + " is " + now[0][0].as<std::string>()};
     });
   }
 
@@ -260,10 +293,12 @@ public:
 
   Result<std::vector<TaskId>> release_owner(const std::string& owner, std::string_view why) override {
     return m_pool.transact([&](pqxx::work& w) {
-      auto ids = requeue_running(w, "lease_owner = $2", owner, "taken_back",
-                                 R"({"owner":)" + util::quote(owner) + R"(,"why":)" + util::quote(why) + "}");
+      // The instance row first: a claim of the owner in flight holds it (see
+      // claim_next), so its task is taken back too, or it sees the owner dead.
       w.exec_params("UPDATE instances SET state = 'dead', heartbeat_at = $1 WHERE id = $2 AND state <> 'stopped'",
                     now_ms(), owner);
+      auto ids = requeue_running(w, "lease_owner = $2", owner, "taken_back",
+                                 R"({"owner":)" + util::quote(owner) + R"(,"why":)" + util::quote(why) + "}");
       return ids;
     });
   }

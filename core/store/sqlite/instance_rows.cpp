@@ -8,14 +8,21 @@ namespace {
 
 constexpr std::int64_t k_keep_gone_ms = 24 * 3600 * 1000; // stopped/dead rows stay visible a day
 
+// The state a daemon's write of `param` leaves: its "active" keeps an
+// operator's drain request, and a dead instance stays dead.
+std::string state_after_daemon(const std::string& param) {
+  return "CASE WHEN instances.state = 'dead' THEN 'dead' WHEN " + param +
+         " = 'active' AND instances.state = 'draining' THEN 'draining' ELSE " + param + " END";
+}
+
 } // namespace
 
 void upsert_instance(Db& db, const Instance& inst, std::int64_t now_ms, std::int64_t expires_ms) {
   auto st = db.prepare(
       "INSERT INTO instances (id, host, pid, version, slots, queues, agents, state, started_at, heartbeat_at, expires_at, "
       "labels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11) "
-      "ON CONFLICT (id) DO UPDATE SET slots = ?5, queues = ?6, agents = ?7, state = ?8, heartbeat_at = ?9, "
-      "expires_at = ?10, labels = ?11");
+      "ON CONFLICT (id) DO UPDATE SET slots = ?5, queues = ?6, agents = ?7, state = " +
+      state_after_daemon("?8") + ", heartbeat_at = ?9, expires_at = ?10, labels = ?11");
   st.bind(1, inst.id).bind(2, inst.host).bind(3, inst.pid).bind(4, inst.version).bind(5, inst.slots);
   st.bind(6, to_json_list(inst.queues)).bind(7, to_json_list(inst.agents)).bind(8, inst.state);
   st.bind(9, now_ms).bind(10, expires_ms).bind(11, to_json_list(label_pairs(inst.labels)));
@@ -26,12 +33,31 @@ void upsert_instance(Db& db, const Instance& inst, std::int64_t now_ms, std::int
   prune.run();
 }
 
-bool touch_instance(Db& db, const std::string& id, std::string_view state, std::int64_t now_ms,
-                    std::int64_t expires_ms) {
-  auto st = db.prepare("UPDATE instances SET state = ?1, heartbeat_at = ?2, expires_at = ?3 WHERE id = ?4");
+std::optional<std::string> touch_instance(Db& db, const std::string& id, std::string_view state,
+                                          std::int64_t now_ms, std::int64_t expires_ms) {
+  // The daemon's "active" does not undo an operator's drain request, and
+  // nothing revives a dead instance (its tasks were taken back).
+  auto st = db.prepare("UPDATE instances SET state = " + state_after_daemon("?1") +
+                       ", heartbeat_at = ?2, expires_at = ?3 WHERE id = ?4 AND state <> 'dead'");
   st.bind(1, state).bind(2, now_ms).bind(3, expires_ms).bind(4, id);
   st.run();
-  return db.changes() == 1;
+  auto read = db.prepare("SELECT state FROM instances WHERE id = ?1");
+  read.bind(1, id);
+  if (!read.step()) return std::nullopt;
+  return read.text(0);
+}
+
+void request_instance_state(Db& db, const std::string& id, std::string_view state) {
+  if (state != "active" && state != "draining")
+    throw DbError{Failure::invalid, "an operator can request active or draining, not " + std::string(state)};
+  auto st = db.prepare("UPDATE instances SET state = ?1 WHERE id = ?2 AND state IN ('active','draining')");
+  st.bind(1, state).bind(2, id);
+  st.run();
+  if (db.changes() == 1) return;
+  auto read = db.prepare("SELECT state FROM instances WHERE id = ?1");
+  read.bind(1, id);
+  if (!read.step()) throw DbError{Failure::not_found, "no instance " + id};
+  throw DbError{Failure::conflict, "instance " + id + " is " + read.text(0)};
 }
 
 std::vector<Instance> read_instances(Db& db, std::int64_t now_ms) {

@@ -98,6 +98,7 @@ public:
                                           const std::string& owner, milliseconds ttl) override {
     return guard([&]() -> std::optional<Lease> {
       Txn txn(m_db);
+      if (owner_stopped_claiming(owner)) return std::nullopt;
       // ?1: the offered labels, ?2: the offered agents (JSON arrays).
       std::string sql = "SELECT id FROM tasks WHERE state = 'queued' AND NOT EXISTS (SELECT 1 FROM "
                         "json_each(tasks.requires) r WHERE r.value NOT IN (SELECT value FROM json_each(?1)))";
@@ -279,11 +280,22 @@ public:
     });
   }
 
-  Result<void> heartbeat_instance(const std::string& id, std::string_view state, milliseconds ttl) override {
+  Result<std::string> heartbeat_instance(const std::string& id, std::string_view state, milliseconds ttl) override {
     return guard([&] {
+      Txn txn(m_db);
       auto now = now_ms();
-      if (!touch_instance(m_db, id, state, now, now + ttl.count()))
-        throw DbError{Failure::not_found, "no instance " + id};
+      auto stored = touch_instance(m_db, id, state, now, now + ttl.count());
+      if (!stored) throw DbError{Failure::not_found, "no instance " + id};
+      txn.commit();
+      return *stored;
+    });
+  }
+
+  Result<void> request_instance_state(const std::string& id, std::string_view state) override {
+    return guard([&] {
+      Txn txn(m_db);
+      sqlite::request_instance_state(m_db, id, state);
+      txn.commit();
     });
   }
 
@@ -433,6 +445,14 @@ private:
   DbError fenced(const Lease& lease) {
     return DbError{Failure::fenced, "task " + std::to_string(lease.task) + " is no longer held with lease epoch " +
                                         std::to_string(lease.epoch) + " by " + lease.owner};
+  }
+
+  // A daemon asked to drain, or evicted, claims nothing, even before its
+  // next heartbeat tells it so.
+  bool owner_stopped_claiming(const std::string& owner) {
+    auto st = m_db.prepare("SELECT 1 FROM instances WHERE id = ?1 AND state IN ('draining','dead')");
+    st.bind(1, owner);
+    return st.step();
   }
 
   void event(TaskId id, std::string_view type, std::string_view data) {
