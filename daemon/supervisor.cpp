@@ -13,6 +13,7 @@
 #include "core/app/task_setup.hpp"
 #include "core/app/wakeup.hpp"
 #include "core/clock/clock.hpp"
+#include "core/hooks/dispatcher.hpp"
 #include "core/log/logger.hpp"
 #include "core/log/redact.hpp"
 #include "core/routing/routing.hpp"
@@ -20,8 +21,8 @@
 #include "daemon/daemon_metrics.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/identity.hpp"
-#include "daemon/orphans.hpp"
 #include "daemon/operator_requests.hpp"
+#include "daemon/orphans.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/signal_fd.hpp"
 #include "daemon/store_lock.hpp"
@@ -66,6 +67,7 @@ struct Supervisor::Impl {
   DaemonMetrics metrics;
   std::unique_ptr<store::Store> raw_store;
   std::unique_ptr<store::Store> store;           // raw_store, timed for /metrics
+  std::unique_ptr<hooks::Dispatcher> hook_dispatcher; // [hooks], read at start; after store: goes first
   std::optional<StoreLock> lock;
   store::Instance instance;
   app::WakeupListener wakeup;
@@ -127,6 +129,9 @@ struct Supervisor::Impl {
       lock.emplace(std::move(*held));
     }
     store = make_timed_store(*raw_store, metrics.registry());
+    hook_dispatcher = std::make_unique<hooks::Dispatcher>(
+        hooks::hook_settings(ctx->config), store.get(),
+        [](log::Level level, const std::string& m) { logger().write(level, m); });
   }
 
   void register_instance() {
@@ -169,8 +174,11 @@ struct Supervisor::Impl {
         if (int n = kill_orphaned_agents(other.id); n > 0)
           logger().warn("stopped " + std::to_string(n) + " agent process(es) left behind by " + other.id);
       auto back = store->release_owner(other.id, other.state == "expired" ? "heartbeat expired" : "daemon restarted");
-      if (back && !back->empty())
+      if (back && !back->empty()) {
         logger().warn("took back task(s) " + id_list(*back) + " of " + other.id + " (" + other.state + ")");
+        hook_dispatcher->fire(hooks::instance_event("instance.lost", other.id, instance.id, *back, other.state));
+        hook_dispatcher->fire(hooks::instance_event("failover", other.id, instance.id, *back, "instance lost"));
+      }
     }
   }
 
@@ -240,6 +248,7 @@ struct Supervisor::Impl {
                               std::uint64_t one = 1;
                               (void)!::write(done_fd, &one, sizeof one);
                             }};
+      services.hooks = hook_dispatcher.get();
       slots.push_back(std::make_unique<WorkerSlot>(static_cast<int>(slots.size()), std::move(services)));
     }
   }
@@ -268,8 +277,10 @@ struct Supervisor::Impl {
   void on_task_left(const store::Task& task, const loop::LoopOutcome& outcome) {
     metrics.task_finished(task, outcome);
     // Called on the slot's thread; the store is thread-safe.
-    if (outcome.released && drain_requested)
+    if (outcome.released && drain_requested) {
       (void)store->append_event(task.id, "failover", failover_event(instance.id, "drain"));
+      hook_dispatcher->fire(hooks::instance_event("failover", instance.id, "", {task.id}, "drain"));
+    }
     std::string what = outcome.released ? "released to the queue" : std::string(domain::to_string(outcome.reason));
     std::string line = "task " + std::to_string(task.id) + ": " + what;
     if (!outcome.error.empty() && !outcome.released) line += ": " + outcome.error;
@@ -336,6 +347,7 @@ struct Supervisor::Impl {
       heartbeat_failed = true;
       return;
     }
+    if (!follow_operator(*r)) return;
     if (auto held = store->hold_liveness(instance.id); !held) logger().warn(held.error().message);
     if (heartbeat_failed) {
       heartbeat_failed = false;
@@ -350,7 +362,6 @@ struct Supervisor::Impl {
     }
     auto expired = store->expire_leases();
     if (expired && !expired->empty()) logger().warn("leases expired, task(s) queued again: " + id_list(*expired));
-    if (!follow_operator(*r)) return;
     take_back_orphans();
     fill_slots(); // what was just taken back may run here at once
     report_status();
@@ -366,20 +377,6 @@ struct Supervisor::Impl {
     notifier.status(text);
   }
 
-  // ---- signals ----------------------------------------------------------
-
-  void on_signal(int sig) {
-    if (sig == SIGHUP) return reload();
-    if (!draining) return begin_drain(sig);
-    shutdown_now("second signal");
-  }
-
-  void begin_drain(int sig) {
-    draining = true;
-    notifier.stopping();
-    logger().info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + ": draining " + std::to_string(busy_count()) +
-                  " running task(s); their current iterations may take up to " +
-                  std::to_string(settings.drain_timeout.count() / 1000) + "s (a second signal stops them now)");
   // ---- operator requests (ralph instances drain|activate|evict) ----------
 
   // Acts on the state the heartbeat read back. False when evicted.
@@ -436,6 +433,20 @@ struct Supervisor::Impl {
     for (auto& s : slots) s->cancel("shutdown");
   }
 
+  // ---- signals ----------------------------------------------------------
+
+  void on_signal(int sig) {
+    if (sig == SIGHUP) return reload();
+    if (!draining) return begin_drain(sig);
+    shutdown_now("second signal");
+  }
+
+  void begin_drain(int sig) {
+    draining = true;
+    notifier.stopping();
+    logger().info(std::string(sig == SIGINT ? "SIGINT" : "SIGTERM") + ": draining " + std::to_string(busy_count()) +
+                  " running task(s); their current iterations may take up to " +
+                  std::to_string(settings.drain_timeout.count() / 1000) + "s (a second signal stops them now)");
     for (auto& s : slots) s->drain();
     drain_deadline = Steady::now() + settings.drain_timeout;
     (void)store->heartbeat_instance(instance.id, "draining", settings.instance_ttl);
@@ -542,6 +553,11 @@ struct Supervisor::Impl {
       on_timers();
     }
     http.stop();
+    if (evicted) {
+      logger().error("exiting: evicted (exit code " + std::to_string(daemon_exit::evicted) + ")");
+      return daemon_exit::evicted;
+    }
+    (void)store->heartbeat_instance(instance.id, "stopped", settings.instance_ttl);
     logger().info("stopped");
     return daemon_exit::ok;
   }
@@ -552,8 +568,3 @@ Supervisor::~Supervisor() = default;
 int Supervisor::run() { return m_impl->run(); }
 
 } // namespace ralph::daemon
-    if (evicted) {
-      logger().error("exiting: evicted (exit code " + std::to_string(daemon_exit::evicted) + ")");
-      return daemon_exit::evicted;
-    }
-    (void)store->heartbeat_instance(instance.id, "stopped", settings.instance_ttl);
