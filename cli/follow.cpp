@@ -28,6 +28,12 @@ std::string progress_line(const store::Event& e) {
     return "iteration " + field("seq") + ": " + text("outcome") + ", " + field("tokens") + " tokens" +
            (data.is_object() && data.value("promise_found", false) ? ", promise found" : "");
   if (t == "released" || t == "taken_back" || t == "lease_expired") return "back in the queue (" + t + ")";
+  if (t == "hook" && data.is_object()) {
+    auto how = data.value("ok", false) ? std::string("ok")
+               : data.value("timed_out", false) ? std::string("timed out")
+                                                 : "exit code " + field("exit_code");
+    return "hook " + text("event") + " `" + text("command") + "`: " + how;
+  }
   if (t == "gate_failed" || t == "limit_wait" || t == "backoff" || t == "warning" || t == "cancel_requested")
     return t + (text("message").empty() ? "" : ": " + text("message"));
   return {};

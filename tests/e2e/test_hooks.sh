@@ -161,9 +161,11 @@ expect_eq "on_error=warn: the failing hook changes nothing" "$rc" 3
 expect_contains "on_error=warn: logged as a warning" "$(cat "$T/warn.err")" 'warning: hook budget.warn `exit 7`: exit code 7'
 
 # --- ralphd: task.completed, then instance.lost and failover after kill -9 ---
-config "task_completed = [\"$H/record.sh daemon-completed\"]" \
+config "task_completed = [\"$H/record.sh daemon-completed\"]" "budget_warn = [\"true\"]" \
   "instance_lost = [\"$H/record.sh lost\"]" "failover = [\"$H/record.sh failover\"]"
 start_daemon d1
+progress=$(ralph submit -C "$W" -a busy --max-iterations 4 --cooldown 100ms --wait 2>&1 >/dev/null) || true
+expect_contains "submit --wait prints the daemon's hook runs" "$progress" 'hook budget.warn `true`: ok'
 out=$(ralph submit -C "$W" -a finish --wait --json) || true
 id=$(jq_ 'd["id"]' <<<"$out")
 for _ in $(seq 100); do [ -f "$H/daemon-completed.env" ] && break; sleep 0.05; done
