@@ -127,6 +127,7 @@ expect_eq "/readyz of the activated daemon" "$(curl -s -o /dev/null -w '%{http_c
 # --- evict -----------------------------------------------------------------
 on_a=$(ralph instances --json | jq -r --arg id "$id_a" '.[] | select(.id == $id) | .running[]' 2>/dev/null \
   || psql_ "SELECT id FROM tasks WHERE state = 'running' AND lease_owner = '$id_a'")
+[ -n "$on_a" ] && pass "a runs task(s) $(echo "$on_a" | tr '\n' ' ')when it is evicted" || fail "a runs tasks when it is evicted"
 out=$(failover --instance "$id_a" --evict --timeout 30 2>"$T/evict.err") && rc=0 || rc=$?
 expect_eq "failover.sh --evict exits 0" "$rc" "0"
 expect_contains "…and says so" "$out" "evicted $id_a"
