@@ -100,8 +100,10 @@ wait_until 20 busy "$id_a" || die "daemon a runs no task"
 STATE="$T/state-b" start_daemon fo-b; pid_b=$DAEMON_PID; log_b=$DAEMON_LOG
 id_b=$(instance_of "$log_b")
 expect_eq "/readyz of a before the drain" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port_a/readyz")" "200"
+start=$(now_ms)
 out=$(failover --instance "${id_a%:*}" --timeout 60 2>"$T/drain.err") && rc=0 || rc=$?
 drained_at=$(now_ms)
+echo "drain (2 running tasks, agent iterations 0.4-0.6 s): failover.sh took $((drained_at - start)) ms"
 expect_eq "failover.sh --instance drains a (exit 0)" "$rc" "0"
 expect_contains "…and says so" "$out" "drained $id_a: it runs no task"
 expect_eq "a runs no task afterwards" "$(running_on "$id_a")" "0"
@@ -128,12 +130,14 @@ expect_eq "/readyz of the activated daemon" "$(curl -s -o /dev/null -w '%{http_c
 on_a=$(ralph instances --json | jq -r --arg id "$id_a" '.[] | select(.id == $id) | .running[]' 2>/dev/null \
   || psql_ "SELECT id FROM tasks WHERE state = 'running' AND lease_owner = '$id_a'")
 [ -n "$on_a" ] && pass "a runs task(s) $(echo "$on_a" | tr '\n' ' ')when it is evicted" || fail "a runs tasks when it is evicted"
+start=$(now_ms)
 out=$(failover --instance "$id_a" --evict --timeout 30 2>"$T/evict.err") && rc=0 || rc=$?
 expect_eq "failover.sh --evict exits 0" "$rc" "0"
 expect_contains "…and says so" "$out" "evicted $id_a"
 DAEMON_PID=$pid_a
 for _ in $(seq 100); do kill -0 "$pid_a" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid_a" 2>/dev/null; then fail "the evicted daemon exits"; kill -9 "$pid_a"; fi
+echo "evict to the daemon's exit: $(( $(now_ms) - start )) ms"
 rc_a=0; wait "$pid_a" 2>/dev/null || rc_a=$?
 expect_eq "the evicted daemon exits 3" "$rc_a" "3"
 grep -q "evicted: the store marks this daemon" "$log_a" && pass "…saying why" || fail "the evicted daemon says why"
