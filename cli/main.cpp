@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   cli::add_migrate_command(app, global, exit_code);
   cli::add_agents_command(app, global, exit_code);
   cli::add_ops_commands(app, global, exit_code);
+  cli::add_failover_command(app, global, exit_code);
   cli::add_audit_command(app, global, exit_code);
   cli::add_doctor_command(app, global, exit_code);
 

@@ -18,6 +18,7 @@ void add_logs_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_instances_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_migrate_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_ops_commands(CLI::App& app, GlobalOptions& global, int& exit_code); // backup, restore, maintenance, health
+void add_failover_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_audit_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_doctor_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 

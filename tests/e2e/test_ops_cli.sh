@@ -7,6 +7,7 @@
 #   backup: 4), usage errors are 2, a missing / non-executable script is
 #   127 / 126, a script killed by a signal is 128+N, SIGTERM sent to ralph
 #   reaches the script;
+# - failover --promote runs failover.promote_command (exit 4 when it fails);
 # - every run is in the audit log (user@host, args, exit code, outcome),
 #   submit/cancel with their task id, and no secret is in it;
 # - health --json has its shape and works while the store is down;
@@ -186,6 +187,18 @@ expect_eq "maintenance --dry-run -v exits 0" "$rc" "0"
 js=$(audit_json "$CFG1" --what maintenance --limit 1)
 expect_eq "…recorded, with --verbose passed on" "$(jq_ '(d[0]["exit_code"], d[0]["args"][-5:])' <<<"$js")" \
   "(0, ['maintenance', '--dry-run', '--retention', '1d', '-v'])"
+
+# --- failover through the CLI (scripts/failover.sh; draining real daemons: its own suite) -----------------
+run fo_ok r1 --set "failover.promote_command=echo promoted > $T/promoted" failover --promote --timeout 5
+expect_eq "failover --promote runs failover.promote_command from the config and exits 0" "$rc:$(cat "$T/promoted" 2>&1)" \
+  "0:promoted"
+expect_contains "…its summary passes through on stdout" "$(out_of fo_ok)" "promoted: 0 daemon(s) reconnected"
+run fo_bad r1 --set "failover.promote_command=exit 3" failover --promote --timeout 5
+expect_eq "a failing promote command: 4 (the script's code)" "$rc" "4"
+run fo_none r1 failover --instance no-such-instance --timeout 5
+expect_eq "failover --instance of an unknown instance: 1" "$rc" "1"
+expect_eq "each failover run is audited with its exit code" \
+  "$(audit_json "$CFG1" --what failover --limit 3 | jq_ '[r["exit_code"] for r in d]')" "[1, 4, 0]"
 
 # --- no secret anywhere in the audit table --------------------------------------------------------
 run secret_restore r1 restore "postgresql://ralph:$SECRET@db.example/ralph"
