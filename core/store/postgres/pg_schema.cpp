@@ -116,6 +116,12 @@ CREATE TABLE audit (
 CREATE INDEX audit_what ON audit (what, id);
 )sql";
 
+// `ralph list --state S` and the daemon's per-state counts: without it a
+// rare state (running, failed) scans every task ever run.
+constexpr std::string_view k_0004_state_index = R"sql(
+CREATE INDEX tasks_state ON tasks (state, id);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
@@ -123,6 +129,7 @@ const std::vector<Migration>& migrations() {
       {1, "init", k_0001_init},
       {2, "routing", k_0002_routing},
       {3, "audit", k_0003_audit},
+      {4, "state index", k_0004_state_index},
   };
   return all;
 }

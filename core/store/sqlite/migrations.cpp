@@ -116,6 +116,12 @@ CREATE TABLE audit (
 CREATE INDEX audit_what ON audit (what, id);
 )sql";
 
+// `ralph list --state S` and the daemon's per-state counts: without it a
+// rare state (running, failed) scans every task ever run.
+constexpr std::string_view k_0005_state_index = R"sql(
+CREATE INDEX tasks_state ON tasks (state, id);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
@@ -124,6 +130,7 @@ const std::vector<Migration>& migrations() {
       {2, "instances", k_0002_instances},
       {3, "routing", k_0003_routing},
       {4, "audit", k_0004_audit},
+      {5, "state index", k_0005_state_index},
   };
   return all;
 }

@@ -339,8 +339,10 @@ public:
 
   Result<std::vector<Task>> list_tasks(const TaskFilter& f) override {
     return guard_read([&] {
-      std::string sql = std::string(k_task_select) + " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR queue = ?2) "
-                                                     "AND (?4 IS NULL OR lease_owner = ?4) ORDER BY id DESC LIMIT ?3";
+      // "state = ?1" only when filtering, so that the planner walks the
+      // tasks_state index instead of every row; ?1 stays in the text either way.
+      std::string sql = std::string(k_task_select) + (f.state ? " WHERE state = ?1" : " WHERE ?1 IS NULL") +
+                        " AND (?2 IS NULL OR queue = ?2) AND (?4 IS NULL OR lease_owner = ?4) ORDER BY id DESC LIMIT ?3";
       auto st = reader().prepare(sql);
       if (f.state) st.bind(1, domain::to_string(*f.state)); else st.bind_null(1);
       st.bind(2, f.queue).bind(3, f.limit).bind(4, f.owner);
