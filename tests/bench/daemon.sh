@@ -77,8 +77,9 @@ db = sqlite3.connect(sys.argv[1])
 spec = json.loads(db.execute("SELECT spec FROM tasks ORDER BY id LIMIT 1").fetchone()[0])
 spec["agent"] = sys.argv[3]
 now = int(time.time() * 1000)
-db.executemany("INSERT INTO tasks (queue, priority, state, spec, created_at, updated_at) VALUES ('default', 0, 'queued', ?, ?, ?)",
-               [(json.dumps(spec), now, now)] * int(sys.argv[2]))
+# The claim routes by the agent column (capability routing), not the spec.
+db.executemany("INSERT INTO tasks (queue, priority, state, spec, agent, created_at, updated_at) VALUES ('default', 0, 'queued', ?, ?, ?, ?)",
+               [(json.dumps(spec), sys.argv[3], now, now)] * int(sys.argv[2]))
 db.commit()
 PY
 }
