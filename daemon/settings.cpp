@@ -24,6 +24,10 @@ DaemonSettings daemon_settings(const app::Context& ctx) {
   if (slots < 1 || slots > 256) throw ConfigError("daemon.max_concurrent must be between 1 and 256, got " +
                                                   std::to_string(slots));
   s.slots = static_cast<int>(slots);
+  auto batch = cfg.get_int("daemon.claim_batch").value_or(s.claim_batch);
+  if (batch < 1 || batch > 256) throw ConfigError("daemon.claim_batch must be between 1 and 256, got " +
+                                                  std::to_string(batch));
+  s.claim_batch = static_cast<int>(batch);
   s.queues = cfg.get_list("daemon.queues");
   if (s.queues.empty()) throw ConfigError("daemon.queues is empty: ralphd would never take a task");
   for (const auto& label : cfg.get_list("daemon.labels")) {

@@ -13,6 +13,7 @@ namespace ralph::daemon {
 
 struct DaemonSettings {
   int slots = 4;
+  int claim_batch = 8; // most tasks one claim transaction takes for the free slots
   std::vector<std::string> queues{"default"};
   std::map<std::string, std::string> labels;
   std::vector<std::string> agents; // empty: those installed here

@@ -257,19 +257,26 @@ struct Supervisor::Impl {
 
   void fill_slots() {
     if (draining || drain_requested || evicted) return;
-    for (int i = 0; i < target_slots && i < static_cast<int>(slots.size()); ++i) {
-      auto& slot = *slots[static_cast<std::size_t>(i)];
-      if (slot.busy()) continue;
-      auto lease = store->claim_next(settings.queues, capabilities(), instance.id, k_task_lease);
-      store_ok = lease.has_value();
-      if (!lease) {
-        logger().warn("cannot claim tasks: " + lease.error().message);
-        return;
+    for (;;) {
+      std::vector<WorkerSlot*> idle;
+      for (int i = 0; i < target_slots && i < static_cast<int>(slots.size()); ++i)
+        if (!slots[static_cast<std::size_t>(i)]->busy()) idle.push_back(slots[static_cast<std::size_t>(i)].get());
+      if (idle.empty()) break;
+      auto batch = std::min<std::size_t>(idle.size(), static_cast<std::size_t>(settings.claim_batch));
+      auto leases = store->claim_batch(settings.queues, capabilities(), instance.id, k_task_lease,
+                                       static_cast<std::int64_t>(batch));
+      store_ok = leases.has_value();
+      if (!leases) {
+        logger().warn("cannot claim tasks: " + leases.error().message);
+        break;
       }
-      if (!*lease) return; // nothing queued
-      logger().info("task " + std::to_string((*lease)->task) + ": claimed (epoch " +
-                    std::to_string((*lease)->epoch) + ") into slot " + std::to_string(i));
-      slot.start(**lease, ctx);
+      for (std::size_t k = 0; k < leases->size(); ++k) {
+        const auto& lease = (*leases)[k];
+        logger().info("task " + std::to_string(lease.task) + ": claimed (epoch " + std::to_string(lease.epoch) +
+                      ") into slot " + std::to_string(idle[k]->index()));
+        idle[k]->start(lease, ctx);
+      }
+      if (leases->size() < batch) break; // the queue has nothing more for us
     }
     metrics.set_slots(busy_count(), static_cast<int>(slots.size()) - busy_count());
   }
@@ -309,12 +316,20 @@ struct Supervisor::Impl {
       if (!lease) continue;
       auto r = store->renew(*lease, k_task_lease);
       if (!r && r.error().failure == store::Failure::fenced) {
+        if (finished_by_slot(*lease)) continue; // the task's own end won the race with this renewal
         logger().warn("task " + std::to_string(lease->task) + ": lease lost, stopping its agent");
         s->cancel("lost_lease");
       } else if (r && *r) {
         s->cancel("cancel_requested");
       }
     }
+  }
+
+  // True when a fenced renewal only raced the slot's own finish(), which
+  // bumps the epoch by one as it ends the task: nothing was lost.
+  bool finished_by_slot(const store::Lease& lease) {
+    auto task = store->get_task(lease.task);
+    return task && *task && domain::is_finished((*task)->state) && (*task)->lease_epoch == lease.epoch + 1;
   }
 
   // Cancel requests of our running tasks reach their slots here, at once on

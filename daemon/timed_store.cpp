@@ -22,10 +22,10 @@ public:
   store::Result<store::Lease> claim(store::TaskId id, const std::string& owner, milliseconds ttl) override {
     return timed("claim", [&] { return m_inner.claim(id, owner, ttl); });
   }
-  store::Result<std::optional<store::Lease>> claim_next(const std::vector<std::string>& queues,
-                                                        const store::Capabilities& can,
-                                                        const std::string& owner, milliseconds ttl) override {
-    return timed("claim_next", [&] { return m_inner.claim_next(queues, can, owner, ttl); });
+  store::Result<std::vector<store::Lease>> claim_batch(const std::vector<std::string>& queues,
+                                                      const store::Capabilities& can, const std::string& owner,
+                                                      milliseconds ttl, std::int64_t max) override {
+    return timed("claim_batch", [&] { return m_inner.claim_batch(queues, can, owner, ttl, max); });
   }
   store::Result<bool> renew(const store::Lease& lease, milliseconds ttl) override {
     return timed("renew", [&] { return m_inner.renew(lease, ttl); });

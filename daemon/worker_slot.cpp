@@ -123,7 +123,7 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
                       observer.get(), m_drain.get(), /*own_heartbeat=*/false};
   deps.hooks = m_services.hooks;
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
-  return engine.run(*m_cancel);
+  return engine.run(*m_cancel, &task);
 }
 
 } // namespace ralph::daemon

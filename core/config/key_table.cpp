@@ -46,6 +46,8 @@ const std::vector<KeyInfo>& key_table() {
       {"paths.state_dir", T::string, "\"\"", "", false,
        "state directory; empty = $XDG_STATE_HOME/ralph (/var/lib/ralph with RALPH_SYSTEM=1)"},
       {"daemon.max_concurrent", T::integer, "4", "", false, "worker slots: tasks ralphd runs at once"},
+      {"daemon.claim_batch", T::integer, "8", "", false,
+       "most queued tasks one claim transaction takes for free slots (1: one transaction per task)"},
       {"daemon.queues", T::string_list, "[\"default\"]", "", false, "queues ralphd takes tasks from"},
       {"daemon.labels", T::string_list, "[]", "", false,
        "this daemon's labels, [\"gpu=true\"]: only tasks whose `--require`s it has all of are claimed here"},

@@ -103,13 +103,18 @@ LoopOutcome LoopEngine::release(State& st, LoopOutcome outcome) {
   return outcome;
 }
 
-LoopOutcome LoopEngine::run(util::CancelSource& cancel) {
+LoopOutcome LoopEngine::run(util::CancelSource& cancel, const store::Task* known) {
   State st;
   m_cancel = &cancel;
-  auto task = patiently([&] { return m_deps.store.get_task(m_lease.task); });
-  if (!task || !*task) return {StopReason::error, "task " + std::to_string(m_lease.task) + " not found in the store"};
-  st.spec = (*task)->spec;
-  st.totals = (*task)->totals;
+  std::optional<store::Task> read;
+  if (!known) {
+    auto task = patiently([&] { return m_deps.store.get_task(m_lease.task); });
+    if (!task || !*task) return {StopReason::error, "task " + std::to_string(m_lease.task) + " not found in the store"};
+    read = std::move(**task);
+    known = &*read;
+  }
+  st.spec = known->spec;
+  st.totals = known->totals;
   st.next_seq = st.totals.iterations + 1;
   st.prior_runtime_ms = st.totals.runtime_ms;
   st.session_start = m_deps.clock.steady_now();

@@ -74,8 +74,9 @@ public:
   // lost, when nothing more may be written). `cancel` stops the loop and its
   // running agent; its reason "interrupted" is kept in the outcome error, and
   // the reason "shutdown" releases the task to the queue instead of ending
-  // it (the interrupted iteration's spend is still recorded).
-  LoopOutcome run(util::CancelSource& cancel);
+  // it (the interrupted iteration's spend is still recorded). `known` is the
+  // task as read since the lease was taken, which saves reading it again.
+  LoopOutcome run(util::CancelSource& cancel, const store::Task* known = nullptr);
 
 private:
   struct State;

@@ -175,12 +175,22 @@ public:
   // epoch. conflict when the task is not queued.
   virtual Result<Lease> claim(TaskId id, const std::string& owner, std::chrono::milliseconds ttl) = 0;
 
-  // Claims the best queued task (priority, then age) of the given queues
-  // (empty: any) that `can` runs: its agent is offered, its required labels
-  // are all present. An owner whose instance is draining or dead claims
-  // nothing (nullopt).
-  virtual Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
-                                                  const std::string& owner, std::chrono::milliseconds ttl) = 0;
+  // Claims up to `max` of the best queued tasks (priority, then age) of the
+  // given queues (empty: any) that `can` runs: its agent is offered, its
+  // required labels are all present. One transaction for the lot, so a
+  // daemon with several free slots pays one commit, not one per slot. An
+  // owner whose instance is draining or dead claims nothing (empty).
+  virtual Result<std::vector<Lease>> claim_batch(const std::vector<std::string>& queues, const Capabilities& can,
+                                                 const std::string& owner, std::chrono::milliseconds ttl,
+                                                 std::int64_t max) = 0;
+  // The best one task, as claim_batch with max 1.
+  Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
+                                          const std::string& owner, std::chrono::milliseconds ttl) {
+    auto leases = claim_batch(queues, can, owner, ttl, 1);
+    if (!leases) return util::unexpected(leases.error());
+    if (leases->empty()) return std::optional<Lease>{};
+    return std::optional<Lease>{leases->front()};
+  }
 
   // Extends the lease. Returns whether a cancel was requested. fenced when the
   // lease is no longer held.

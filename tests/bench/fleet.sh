@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fleet figures on PostgreSQL (a benchmark that prints numbers, not a test):
 #  1. claim+complete throughput of N one-iteration tasks with a no-op agent,
-#     one ralphd x 8 slots and two ralphd x 8 slots on one database;
+#     one ralphd x 8 slots unbatched (daemon.claim_batch = 1) and batched
+#     (the default), and two ralphd x 8 slots on one database;
 #  2. graphile-worker 0.17.3 (npm) running N no-op jobs with concurrency 8 on
 #     the same server (another database), interleaved with 1., medians of R
 #     rounds, and the ratio;
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --ralph) RALPH=$2; shift 2 ;;
     --ralphd) RALPHD=$2; shift 2 ;;
     --skip-graphile) GRAPHILE=0; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "fleet.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -164,10 +165,10 @@ EOF2
 export STAMPS="$T/stamps" HOLD="$T/hold-owner"
 ralph() { "$RALPH" --state-dir "$T/cli" -c "$T/fleet.toml" "$@"; }
 
-# start_ralphd NAME: starts a daemon with its own state directory; sets DPID, DLOG.
+# start_ralphd NAME [ARGS...]: starts a daemon with its own state directory; sets DPID, DLOG.
 start_ralphd() {
   DLOG="$T/$1.log"
-  "$RALPHD" --state-dir "$T/state-$1" -c "$T/fleet.toml" >>"$DLOG" 2>&1 &
+  "$RALPHD" --state-dir "$T/state-$1" -c "$T/fleet.toml" "${@:2}" >>"$DLOG" 2>&1 &
   DPID=$!
 }
 # wait_started PID LOG: until "started as"; sets DID, the instance id.
@@ -353,13 +354,14 @@ other_pct() {
     "$1" "$2" "$3" "$4" "$5"
 }
 
-# ralph_run NAME DAEMONS: N tasks queued straight into `tasks` (the spec
+# ralph_run NAME DAEMONS [RALPHD ARGS...]: N tasks queued straight into `tasks` (the spec
 # ralph submit wrote), then DAEMONS ralphd x 8 slots. Sets RUN ("wall_rate
 # span_rate cpu_daemon cpu_agents cpu_pg other% xacts", CPU in ms per task,
 # xacts: PostgreSQL transactions per task), LOST (count of
 # "lease lost" warnings) and SPLIT (claims per daemon).
 ralph_run() {
   local name=$1 daemons=$2 i t0 first done_n pids=() logs=() pg0 pg1 own=0 agents=0 b0 b1 t1 x0 x1
+  shift 2
   q "$RDB" "TRUNCATE tasks, iterations, events, instances RESTART IDENTITY" >/dev/null
   psql "$RDB" -qAtX -v ON_ERROR_STOP=1 -v spec="$(cat "$T/spec.json")" -v agent="$AGENT" -v n="$TASKS" >/dev/null <<'SQL'
 INSERT INTO tasks (queue, priority, state, spec, agent, created_at, updated_at)
@@ -370,7 +372,7 @@ SQL
   x0=$(xacts "$RDB") pg0=$(pg_ticks) b0=$(busy_ticks)
   t0=$(now_ns)
   for i in $(seq "$daemons"); do
-    start_ralphd "$name-$i"; pids+=("$DPID"); logs+=("$DLOG")
+    start_ralphd "$name-$i" "$@"; pids+=("$DPID"); logs+=("$DLOG")
   done
   drain_wait "$POLLER" "$POLL_OUT" "${pids[@]}"
   b1=$(busy_ticks) t1=$(now_ns) pg1=$(pg_ticks)
@@ -431,24 +433,25 @@ runs() { col "$1" "$2" | paste -sd/ -; }
 fmt0() { printf '%.0f' "$1"; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 lost=0 splits=()
-: > "$T/r1"; : > "$T/r2"; : > "$T/g"
+: > "$T/r1"; : > "$T/r1u"; : > "$T/r2"; : > "$T/g"
 for r in $(seq "$ROUNDS"); do
+  ralph_run "tp$r-1x8u" 1 --set daemon.claim_batch=1; echo "$RUN" >> "$T/r1u"; lost=$((lost + LOST))
   ralph_run "tp$r-1x8" 1; echo "$RUN" >> "$T/r1"; lost=$((lost + LOST))
   ralph_run "tp$r-2x8" 2; echo "$RUN" >> "$T/r2"; lost=$((lost + LOST)); splits+=("$SPLIT")
-  line="  round $r/$ROUNDS, first start -> drained (other processes' CPU): ralph 1x8 $(col "$T/r1" 2 | tail -n 1)/s ($(col "$T/r1" 6 | tail -n 1)%), ralph 2x8 $(col "$T/r2" 2 | tail -n 1)/s ($(col "$T/r2" 6 | tail -n 1)%, claims split $SPLIT)"
+  line="  round $r/$ROUNDS, first start -> drained (other processes' CPU): ralph 1x8 unbatched $(col "$T/r1u" 2 | tail -n 1)/s ($(col "$T/r1u" 6 | tail -n 1)%), batched $(col "$T/r1" 2 | tail -n 1)/s ($(col "$T/r1" 6 | tail -n 1)%), ralph 2x8 $(col "$T/r2" 2 | tail -n 1)/s ($(col "$T/r2" 6 | tail -n 1)%, claims split $SPLIT)"
   if [ "$GRAPHILE" = 1 ]; then gw_run; echo "$RUN" >> "$T/g"; line+=", graphile-worker $(col "$T/g" 2 | tail -n 1)/s ($(col "$T/g" 5 | tail -n 1)%)"; fi
   echo "$line"
 done
 echo "  (other processes' CPU: the machine's busy time minus ralphd + agents + PostgreSQL, or node + PostgreSQL, in % of all CPUs; it includes this bench's poller)"
-m1=$(m "$T/r1" 2) m1w=$(m "$T/r1" 1) m2=$(m "$T/r2" 2) m2w=$(m "$T/r2" 1)
+m1=$(m "$T/r1" 2) m1w=$(m "$T/r1" 1) m2=$(m "$T/r2" 2) m2w=$(m "$T/r2" 1) m1u=$(m "$T/r1u" 2)
 cpu_ralph() { echo "per task (medians): CPU ralphd $(m "$1" 3) ms, agents $(m "$1" 4) ms, PostgreSQL $(m "$1" 5) ms; $(m "$1" 7) PostgreSQL transactions"; }
 echo "[1] ralph claim+complete, PostgreSQL, 1 ralphd x 8 slots, no-op agent, $TASKS one-iteration tasks: median $(fmt0 "$m1") tasks/s first claim -> drained (runs $(runs "$T/r1" 2)), $(fmt0 "$m1w") tasks/s wall with daemon start; $(cpu_ralph "$T/r1"); queue-design target >= 1000/s (set there for the store alone, without agent processes); cmd: ralphd --state-dir DIR -c fleet.toml ([daemon] max_concurrent = 8, agent = static no-op)"
 echo "[1] ralph claim+complete, PostgreSQL, 2 ralphd x 8 slots on one database: median $(fmt0 "$m2") tasks/s first claim -> drained (runs $(runs "$T/r2" 2)), $(fmt0 "$m2w") tasks/s wall; claims per daemon $(IFS=/; echo "${splits[*]}"); $(cpu_ralph "$T/r2"); cmd: 2 x ralphd --state-dir DIR_i -c fleet.toml"
-echo "[1] batched claiming: not measured: ralph has no batched claim (ralphd claims one task per Store::claim_next call, one transaction each)"
+echo "[1] unbatched claims (daemon.claim_batch = 1: one claim transaction per task), 1 ralphd x 8 slots: median $(fmt0 "$m1u") tasks/s (runs $(runs "$T/r1u" 2)); $(cpu_ralph "$T/r1u"); batched (default daemon.claim_batch = 8, the free slots in one transaction) / unbatched: $(ratio "$m1" "$m1u")"
 if [ "$GRAPHILE" = 1 ]; then
   mg=$(m "$T/g" 2) mgw=$(m "$T/g" 1)
   echo "[2] graphile-worker $gw_installed, same PostgreSQL (database fleet_gw), concurrency 8, no-op task, $TASKS jobs: median $(fmt0 "$mg") jobs/s first job:start -> _private_jobs empty (runs $(runs "$T/g" 2)), $(fmt0 "$mgw") jobs/s wall with node start; per job (medians): CPU node $(m "$T/g" 3) ms, PostgreSQL $(m "$T/g" 4) ms; $(m "$T/g" 6) PostgreSQL transactions; otherwise defaults (localQueue off, completeJobBatchDelay off: unbatched); cmd: SELECT graphile_worker.add_job('noop', ...) x $TASKS, then node gw-worker.js = run({concurrency: 8, taskList: {noop: async () => {}}})"
-  echo "[2] ratio ralph/graphile-worker (medians of $ROUNDS interleaved rounds): 1x8 $(ratio "$m1" "$mg") (wall $(ratio "$m1w" "$mgw")), 2x8 $(ratio "$m2" "$mg") (wall $(ratio "$m2w" "$mgw")); ralph starts an agent process per task, graphile-worker calls a JS function in its own process"
+  echo "[2] ratio ralph/graphile-worker (medians of $ROUNDS interleaved rounds): 1x8 unbatched $(ratio "$m1u" "$mg"), 1x8 $(ratio "$m1" "$mg") (wall $(ratio "$m1w" "$mgw")), 2x8 $(ratio "$m2" "$mg") (wall $(ratio "$m2w" "$mgw")); ralph starts an agent process per task, graphile-worker calls a JS function in its own process"
 fi
 echo "    every task was claimed once and completed once; still ralphd logged 'task N: lease lost, stopping its agent' $lost time(s) in these runs (a lease renewal racing the task's own completion)"
 

@@ -138,7 +138,7 @@ metrics=$(curl -fsS "http://127.0.0.1:$HTTP_PORT/metrics")
 for family in 'ralph_tasks{state="completed"}' 'ralph_iterations_total{agent="done",outcome="ok"}' \
   'ralph_tokens_total{agent="done",model="claude-sonnet-4-5",kind="input"}' 'ralph_cost_usd_total{' \
   'ralph_iteration_duration_seconds_bucket{' 'ralph_budget_exhausted_total{reason="max_iterations"}' \
-  'ralph_worker_slots{state="idle"}' 'ralph_store_operation_duration_seconds_bucket{op="claim_next"'; do
+  'ralph_worker_slots{state="idle"}' 'ralph_store_operation_duration_seconds_bucket{op="claim_batch"'; do
   grep -qF "$family" <<<"$metrics" && pass "/metrics has $family" || fail "/metrics has $family" "$(head -c 3000 <<<"$metrics")"
 done
 

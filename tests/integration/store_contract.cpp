@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
+#include <set>
 
 using namespace std::chrono;
 
@@ -104,6 +105,29 @@ void run_store_contract(const StoreFactory& factory) {
     CHECK(ok(db->claim_next({"default"}, any_agent, "w", seconds(30)))->task == low2);
     CHECK_FALSE(ok(db->claim_next({"default"}, any_agent, "w", seconds(30))));
     CHECK(ok(db->claim_next({}, any_agent, "w", seconds(30)))->task == other);
+  }
+
+  SECTION("claim_batch takes up to max of the best tasks in one go, each with its own epoch and event") {
+    std::vector<store::TaskId> ids;
+    for (int i = 0; i < 5; ++i) {
+      ids.push_back(ok(db->submit(spec("default", i == 3 ? 7 : 0))));
+      clock.advance(milliseconds(5));
+    }
+    auto first = ok(db->claim_batch({"default"}, any_agent, "w", seconds(30), 3));
+    REQUIRE(first.size() == 3);
+    std::set<store::TaskId> got;
+    for (const auto& lease : first) {
+      got.insert(lease.task);
+      CHECK(lease.epoch == 1);
+      CHECK(lease.owner == "w");
+      CHECK(ok(db->get_task(lease.task))->state == domain::TaskState::running);
+      auto claimed = ok(db->events(lease.task));
+      CHECK(std::count_if(claimed.begin(), claimed.end(), [](const auto& e) { return e.type == "claimed"; }) == 1);
+    }
+    CHECK(got == std::set<store::TaskId>{ids[3], ids[0], ids[1]}); // the high priority one, then the oldest
+    auto rest = ok(db->claim_batch({"default"}, any_agent, "w", seconds(30), 8));
+    CHECK(rest.size() == 2);
+    CHECK(ok(db->claim_batch({"default"}, any_agent, "w", seconds(30), 8)).empty());
   }
 
   SECTION("claim_next takes only what the claimer can run: its agents, all the labels required") {

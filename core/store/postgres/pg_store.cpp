@@ -1,5 +1,6 @@
 #include "core/store/postgres/pg_store.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -91,26 +92,27 @@ public:
     });
   }
 
-  Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
-                                          const std::string& owner, milliseconds ttl) override {
-    return m_pool.transact([&](pqxx::work& w) -> std::optional<Lease> {
+  Result<std::vector<Lease>> claim_batch(const std::vector<std::string>& queues, const Capabilities& can,
+                                         const std::string& owner, milliseconds ttl, std::int64_t max) override {
+    return m_pool.transact([&](pqxx::work& w) {
+      std::vector<Lease> leases;
       // A daemon asked to drain, or evicted, claims nothing, even before its
       // next heartbeat tells it so. FOR SHARE orders this claim and an
       // eviction (release_owner locks the row first): one sees the other.
       auto me = w.exec_params("SELECT state FROM instances WHERE id = $1 FOR SHARE", owner);
       if (!me.empty() && (me[0][0].as<std::string>() == "draining" || me[0][0].as<std::string>() == "dead"))
-        return std::nullopt;
+        return leases;
       // SKIP LOCKED lets every daemon claim at once without waiting on each
-      // other's candidate; the outer UPDATE re-checks the state.
+      // other's candidates; the outer UPDATE re-checks the state.
       const std::string pick = "SELECT id FROM tasks WHERE state = 'queued' AND ($4 OR queue = ANY($5::text[])) "
                                "AND ($6 OR agent = ANY($7::text[])) AND requires <@ $8::text[] "
-                               "ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+                               "ORDER BY priority DESC, created_at, id LIMIT $9 FOR UPDATE SKIP LOCKED";
       auto now = now_ms();
-      auto r = w.exec_params(claim_sql(pick), owner, now + ttl.count(), now, queues.empty(), text_array(queues),
-                             !can.agents.has_value(), text_array(can.agents.value_or(std::vector<std::string>{})),
-                             text_array(label_pairs(can.labels)));
-      if (r.empty()) return std::nullopt;
-      return claimed(w, r[0], owner);
+      auto rows = w.exec_params(claim_sql(pick), owner, now + ttl.count(), now, queues.empty(), text_array(queues),
+                                !can.agents.has_value(), text_array(can.agents.value_or(std::vector<std::string>{})),
+                                text_array(label_pairs(can.labels)), std::max<std::int64_t>(max, 1));
+      for (const auto& row : rows) leases.push_back(claimed(w, row, owner));
+      return leases;
     });
   }
 

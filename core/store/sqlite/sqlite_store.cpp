@@ -1,5 +1,7 @@
 #include "core/store/sqlite/sqlite_store.hpp"
 
+#include <algorithm>
+
 #include "core/clock/clock.hpp"
 #include "core/domain/task_json.hpp"
 #include "core/routing/routing.hpp"
@@ -94,31 +96,34 @@ public:
     });
   }
 
-  Result<std::optional<Lease>> claim_next(const std::vector<std::string>& queues, const Capabilities& can,
-                                          const std::string& owner, milliseconds ttl) override {
-    return guard([&]() -> std::optional<Lease> {
+  Result<std::vector<Lease>> claim_batch(const std::vector<std::string>& queues, const Capabilities& can,
+                                         const std::string& owner, milliseconds ttl, std::int64_t max) override {
+    return guard([&]() {
+      std::vector<Lease> leases;
       Txn txn(m_db);
-      if (owner_stopped_claiming(owner)) return std::nullopt;
-      // ?1: the offered labels, ?2: the offered agents (JSON arrays).
+      if (owner_stopped_claiming(owner)) return leases;
+      // ?1: the offered labels, ?2: the offered agents (JSON arrays), ?3: how many.
       std::string sql = "SELECT id FROM tasks WHERE state = 'queued' AND NOT EXISTS (SELECT 1 FROM "
                         "json_each(tasks.requires) r WHERE r.value NOT IN (SELECT value FROM json_each(?1)))";
       if (can.agents) sql += " AND agent IN (SELECT value FROM json_each(?2))";
       if (!queues.empty()) {
         sql += " AND queue IN (";
-        for (std::size_t i = 0; i < queues.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(i + 3);
+        for (std::size_t i = 0; i < queues.size(); ++i) sql += (i ? ",?" : "?") + std::to_string(i + 4);
         sql += ")";
       }
-      sql += " ORDER BY priority DESC, created_at, id LIMIT 1";
+      sql += " ORDER BY priority DESC, created_at, id LIMIT ?3";
       auto pick = m_db.prepare(sql);
       pick.bind(1, to_json_list(label_pairs(can.labels)));
       if (can.agents) pick.bind(2, to_json_list(*can.agents));
-      for (std::size_t i = 0; i < queues.size(); ++i) pick.bind(static_cast<int>(i + 3), queues[i]);
-      if (!pick.step()) return std::nullopt;
-      TaskId id = pick.int64(0);
+      pick.bind(3, std::max<std::int64_t>(max, 1));
+      for (std::size_t i = 0; i < queues.size(); ++i) pick.bind(static_cast<int>(i + 4), queues[i]);
+      std::vector<TaskId> ids;
+      while (pick.step()) ids.push_back(pick.int64(0));
       pick.done();
-      auto epoch = claim_row(id, owner, ttl);
+      for (auto id : ids)
+        if (auto epoch = claim_row(id, owner, ttl)) leases.push_back(Lease{id, *epoch, owner});
       txn.commit();
-      return Lease{id, *epoch, owner};
+      return leases;
     });
   }
 
