@@ -16,6 +16,7 @@ Usage: maintenance.sh [options]
    touched, however old, nor anything that finished within DUR. Deletes run in
    small transactions, so a running ralphd is never held up for long. Events
    and log directories older than DUR whose task no longer exists go too.
+   Audit records (`ralph audit`) older than --audit-retention go as well.
 2. Statistics and space: SQLite: ANALYZE (sampled); VACUUM when free pages
    remain and no ralphd holds the store (a VACUUM locks writers out; free pages
    are reused anyway). PostgreSQL: VACUUM (ANALYZE) of ralph's tables.
@@ -32,6 +33,9 @@ waits for the first with --wait. Running it again changes nothing.
 Options (they override the environment):
   --retention DUR   keep finished tasks this long: 30d, 12h, 1d12h, 90m (a unit
                     is required)                       [RALPH_RETENTION, else 30d]
+  --audit-retention DUR
+                    keep audit records this long (a unit is required)
+                                                       [RALPH_AUDIT_RETENTION, else 365d]
   --min-free-mb N   disk-space threshold in MB         [RALPH_MIN_FREE_MB, else 1024]
   --rotate-mb N     rotate STATE_DIR/*.log above N MB  [RALPH_LOG_ROTATE_MB, else 64]
   --vacuum WHEN     auto (above), always, never        [auto]
@@ -54,6 +58,7 @@ usage_error() { echo "$prog: $*" >&2; echo "Try '$prog --help'." >&2; exit 2; }
 need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value"; fi; }
 
 retention=${RALPH_RETENTION:-30d}
+audit_retention=${RALPH_AUDIT_RETENTION:-365d}
 min_free_mb=${RALPH_MIN_FREE_MB:-1024}
 rotate_mb=${RALPH_LOG_ROTATE_MB:-64}
 vacuum=auto
@@ -67,6 +72,8 @@ while [ $# -gt 0 ]; do
     -h|--help) usage; exit 0 ;;
     --retention) need_arg "$@"; retention=$2; shift 2 ;;
     --retention=*) retention=${1#*=}; shift ;;
+    --audit-retention) need_arg "$@"; audit_retention=$2; shift 2 ;;
+    --audit-retention=*) audit_retention=${1#*=}; shift ;;
     --min-free-mb) need_arg "$@"; min_free_mb=$2; shift 2 ;;
     --min-free-mb=*) min_free_mb=${1#*=}; shift ;;
     --rotate-mb) need_arg "$@"; rotate_mb=$2; shift 2 ;;
@@ -103,6 +110,8 @@ duration_ms() {
 }
 retention_ms=$(duration_ms "$retention") || usage_error "--retention expects a duration with a unit (30d, 12h, 1d12h), got '$retention'"
 [ "$retention_ms" -gt 0 ] || usage_error "--retention must be more than 0"
+audit_retention_ms=$(duration_ms "$audit_retention") || usage_error "--audit-retention expects a duration with a unit (365d, 90d), got '$audit_retention'"
+[ "$audit_retention_ms" -gt 0 ] || usage_error "--audit-retention must be more than 0"
 [[ "$min_free_mb" =~ ^[0-9]+$ ]] || usage_error "--min-free-mb expects a number of MB, got '$min_free_mb'"
 [[ "$rotate_mb" =~ ^[1-9][0-9]*$ ]] || usage_error "--rotate-mb expects a number of MB >= 1, got '$rotate_mb'"
 case "$vacuum" in auto|always|never) ;; *) usage_error "--vacuum expects auto, always or never, got '$vacuum'" ;; esac
@@ -233,6 +242,15 @@ else
                    SELECT count(*) FROM d")
   fi
   events_deleted=$((events_deleted + n))
+  # Audit records: an append-only log, so whole old stretches go at once (the
+  # store may predate the audit table: schema < 4 on SQLite, < 3 on PostgreSQL).
+  audit_cutoff=$((now_ms - audit_retention_ms)) audit_deleted=0
+  if [ "$kind" = sqlite ]; then has_audit="SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit'"
+  else has_audit="SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'audit'"; fi
+  if [ "$(store_sql "$has_audit")" = 1 ]; then
+    if [ "$kind" = sqlite ]; then audit_deleted=$(store_sql "DELETE FROM audit WHERE at < $audit_cutoff; SELECT changes();")
+    else audit_deleted=$(store_sql "WITH d AS (DELETE FROM audit WHERE at < $audit_cutoff RETURNING 1) SELECT count(*) FROM d"); fi
+  fi
   if [ -d "$state_dir/tasks" ]; then
     mapfile -t dirs < <(find "$state_dir/tasks" -mindepth 1 -maxdepth 1 -type d -regex '.*/[0-9]+' \
       -mmin "+$((retention_ms / 60000))" -printf '%f\n' | sort -n)
@@ -243,7 +261,7 @@ else
       done < <(comm -23 <(printf '%s\n' "${dirs[@]}" | sort) <(sort <<<"$existing"))
     fi
   fi
-  say "deleted $tasks_deleted tasks finished before $(date -d "@$((cutoff / 1000))" '+%F %T %Z'), $iterations_deleted iterations, $events_deleted events, $removed_dirs log directories"
+  say "deleted $tasks_deleted tasks finished before $(date -d "@$((cutoff / 1000))" '+%F %T %Z'), $iterations_deleted iterations, $events_deleted events, $removed_dirs log directories, $audit_deleted audit records"
 fi
 
 # --- 2. statistics and space ----------------------------------------------------------------

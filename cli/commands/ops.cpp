@@ -68,6 +68,7 @@ int restore(const GlobalOptions& global, const RestoreOptions& o) {
 
 struct MaintenanceOptions {
   std::string retention;
+  std::string audit_retention;
   bool dry_run = false;
   bool wait = false;
 };
@@ -75,6 +76,7 @@ struct MaintenanceOptions {
 int maintenance(const GlobalOptions& global, const MaintenanceOptions& o) {
   Invocation inv{"maintenance", "maintenance.sh", {}, false};
   if (!o.retention.empty()) inv.args.insert(inv.args.end(), {"--retention", o.retention});
+  if (!o.audit_retention.empty()) inv.args.insert(inv.args.end(), {"--audit-retention", o.audit_retention});
   if (o.dry_run) inv.args.push_back("--dry-run");
   if (o.wait) inv.args.push_back("--wait");
   if (global.verbosity > 0) inv.args.push_back("--verbose"); // -v: a summary of what was done
@@ -126,6 +128,9 @@ void add_ops_commands(CLI::App& app, GlobalOptions& global, int& exit_code) {
   auto m = std::make_shared<MaintenanceOptions>();
   auto* maint_cmd = app.add_subcommand("maintenance", "Delete old finished tasks, ANALYZE/VACUUM, rotate logs, check disk");
   maint_cmd->add_option("--retention", m->retention, "keep finished tasks this long (default: ops.retention, 30d)")
+      ->type_name("DUR");
+  maint_cmd->add_option("--audit-retention", m->audit_retention,
+                        "keep audit records this long (default: ops.audit_retention, 365d)")
       ->type_name("DUR");
   maint_cmd->add_flag("--dry-run", m->dry_run, "change nothing; print what would be deleted");
   maint_cmd->add_flag("--wait", m->wait, "wait for a concurrent run instead of skipping");

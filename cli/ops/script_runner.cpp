@@ -108,11 +108,12 @@ std::map<std::string, std::string> script_settings(const app::Context& ctx, cons
       {"RALPH_DAEMON_HTTP_LISTEN", c.get_string("daemon.http_listen")},
   };
   if (auto token = c.get_string("daemon.http_token"); !token.empty()) s["RALPH_DAEMON_HTTP_TOKEN"] = token;
-  if (auto r = c.get_string("ops.retention"); !r.empty()) {
-    // The scripts want a unit; the config also takes bare seconds.
-    bool bare = r.find_first_not_of("0123456789") == std::string::npos;
-    s["RALPH_RETENTION"] = bare ? r + "s" : r;
-  }
+  // The scripts want a unit; the config also takes bare seconds.
+  auto with_unit = [](const std::string& d) {
+    return d.find_first_not_of("0123456789") == std::string::npos ? d + "s" : d;
+  };
+  if (auto r = c.get_string("ops.retention"); !r.empty()) s["RALPH_RETENTION"] = with_unit(r);
+  if (auto r = c.get_string("ops.audit_retention"); !r.empty()) s["RALPH_AUDIT_RETENTION"] = with_unit(r);
   if (auto dir = c.get_string("ops.backup_dir"); !dir.empty()) s["RALPH_BACKUP_DIR"] = dir;
   if (auto cmd = c.get_string("failover.promote_command"); !cmd.empty()) s["RALPH_FAILOVER_PROMOTE_COMMAND"] = cmd;
   if (!global.config_file.empty()) s["RALPH_CONFIG"] = fs::absolute(global.config_file).string();

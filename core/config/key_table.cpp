@@ -70,6 +70,8 @@ const std::vector<KeyInfo>& key_table() {
        "where `ralph backup` writes backups; empty = <state_dir>/backups (another disk is better)"},
       {"ops.retention", T::duration, "\"30d\"", "", false,
        "`ralph maintenance` deletes tasks that finished longer ago than this, with their logs"},
+      {"ops.audit_retention", T::duration, "\"365d\"", "", false,
+       "`ralph maintenance` deletes audit records (`ralph audit`) older than this"},
       {"failover.promote_command", T::string, "\"\"", "", false,
        "`ralph failover --promote` runs this with sh -c to promote the standby store (e.g. pg_ctl promote)"},
       {"log.level", T::string, "\"info\"", "", false, "log level: trace, debug, info, warn, error"},

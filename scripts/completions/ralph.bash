@@ -28,7 +28,7 @@ _ralph_command_opts() {
   agents) echo "--json" ;;
   backup) echo "--to --logs --keep-days --keep" ;;
   restore) echo "--force --no-logs" ;;
-  maintenance) echo "--retention --dry-run --wait" ;;
+  maintenance) echo "--retention --audit-retention --dry-run --wait" ;;
   health) echo "--json -q --quiet --no-daemon" ;;
   failover) echo "--instance --evict --promote --timeout" ;;
   audit) echo "--json --limit --what" ;;
@@ -89,7 +89,7 @@ _ralph() {
   --instance) _ralph_reply -W "$(_ralph_ids instances)" -- "$cur"; return ;;
   -p | --prompt | -m | --model | --max-* | --iteration-timeout | --inactivity-timeout | --completion-promise | \
     --cooldown | --checkpoint-interval | --gate | --queue | --priority | --label | --require | -n | --limit | \
-    --iteration | --timeout | --add-* | --keep-days | --keep | --retention | --what)
+    --iteration | --timeout | --add-* | --keep-days | --keep | --retention | --audit-retention | --what)
     return ;;
   esac
 

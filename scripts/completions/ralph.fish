@@ -96,6 +96,7 @@ complete -c ralph -n "__fish_seen_subcommand_from backup" -l keep -x
 complete -c ralph -n "__fish_seen_subcommand_from restore" -l force -d 'replace the store'
 complete -c ralph -n "__fish_seen_subcommand_from restore" -l no-logs -d 'skip logs'
 complete -c ralph -n "__fish_seen_subcommand_from maintenance" -l retention -x
+complete -c ralph -n "__fish_seen_subcommand_from maintenance" -l audit-retention -x
 complete -c ralph -n "__fish_seen_subcommand_from maintenance" -l dry-run
 complete -c ralph -n "__fish_seen_subcommand_from health" -s q -l quiet -d 'only failures'
 complete -c ralph -n "__fish_seen_subcommand_from health" -l no-daemon

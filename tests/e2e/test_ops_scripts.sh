@@ -157,6 +157,8 @@ for code in "0  restored" "2  usage error" "3  refused: a daemon" "4  refused: t
 done
 run usage "$S/maintenance.sh" --retention 30
 expect_eq "maintenance.sh --retention without a unit is refused (exit 2)" "$rc" "2"
+run usage "$S/maintenance.sh" --audit-retention 5x
+expect_eq "maintenance.sh --audit-retention without a valid unit is refused (exit 2)" "$rc" "2"
 
 # scripts/cron/ralph: every job line has five time fields, a user and a command.
 cron_bad=$(grep -v '^[[:space:]]*#' "$S/cron/ralph" | grep -v '^[[:space:]]*$' | grep -v '^[A-Z_]*=' \
@@ -361,6 +363,10 @@ q "$STATE/ralph.db" "UPDATE tasks SET created_at = created_at - 41 * $day, start
 mkdir -p "$STATE/tasks/999" "$STATE/tasks/998"; echo old > "$STATE/tasks/999/iter-0001.log"; echo new > "$STATE/tasks/998/iter-0001.log"
 touch -d '40 days ago' "$STATE/tasks/999"
 head -c $((2 * 1024 * 1024)) /dev/urandom | base64 > "$STATE/ralphd.log"
+q "$STATE/ralph.db" "INSERT INTO audit (at, who, what, exit_code) VALUES
+                       ((strftime('%s', 'now') - 400 * 86400) * 1000, 'old@test', 'ancient', 0),
+                       ((strftime('%s', 'now') - 300 * 86400) * 1000, 'old@test', 'last-year', 0)"
+audit_before=$(q "$STATE/ralph.db" "SELECT count(*) FROM audit")
 keep_its=$(q "$STATE/ralph.db" "SELECT * FROM iterations WHERE task_id > 5 ORDER BY task_id, seq")
 keep_logs=$(cd "$STATE/tasks" && find 6 7 8 9 10 -type f -exec sha256sum {} + | sort)
 
@@ -383,6 +389,9 @@ expect_eq "a running task from 40 days ago is untouched" "$(ralph status "$hang"
 expect_eq "…and so is a queued one" "$(ralph status "$parked" --json | jq_ 'd["state"]')" "queued"
 [ ! -e "$STATE/tasks/999" ] && [ -e "$STATE/tasks/998" ] \
   && pass "an old log directory of a task that no longer exists goes, a recent one stays" || fail "orphan log dirs" "$(ls "$STATE/tasks")"
+expect_eq "audit records older than the audit retention (365d) go, younger ones stay" \
+  "$(q "$STATE/ralph.db" "SELECT group_concat(what) FROM audit WHERE who = 'old@test'") $(q "$STATE/ralph.db" "SELECT count(*) FROM audit")" \
+  "last-year $((audit_before - 1))"
 [ -f "$STATE/ralphd.log.1.gz" ] && [ ! -s "$STATE/ralphd.log" ] && gzip -t "$STATE/ralphd.log.1.gz" \
   && pass "a big log file in the state directory is rotated and compressed" || fail "log rotation" "$(ls -la "$STATE")"
 expect_eq "ralphd kept running through it (/healthz)" "$(curl -fsS "http://127.0.0.1:$SRC_PORT/healthz")" "ok"
