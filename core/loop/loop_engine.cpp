@@ -77,10 +77,18 @@ void LoopEngine::checkpoint(State& st, const std::string& suffix) {
   auto r = m_deps.checkpoint(message);
   if (!r) {
     note("warning", "checkpoint failed: " + r.error());
-    return;
+  } else {
+    st.since_checkpoint = 0;
+    if (*r) note("checkpoint", message + " (" + **r + ")");
   }
-  st.since_checkpoint = 0;
-  if (*r) note("checkpoint", message + " (" + **r + ")");
+  publish();
+}
+
+void LoopEngine::publish() {
+  if (!m_deps.publish) return;
+  auto r = m_deps.publish();
+  if (!r) note("warning", "push failed: " + r.error());
+  else if (*r) note("push", "pushed " + **r);
 }
 
 LoopOutcome LoopEngine::finish(State& st, LoopOutcome outcome) {
@@ -109,6 +117,7 @@ LoopOutcome LoopEngine::run(util::CancelSource& cancel) {
   auto task = patiently([&] { return m_deps.store.get_task(m_lease.task); });
   if (!task || !*task) return {StopReason::error, "task " + std::to_string(m_lease.task) + " not found in the store"};
   st.spec = (*task)->spec;
+  if (!m_deps.workdir.empty()) st.spec.workdir = m_deps.workdir;
   st.totals = (*task)->totals;
   st.next_seq = st.totals.iterations + 1;
   st.prior_runtime_ms = st.totals.runtime_ms;
