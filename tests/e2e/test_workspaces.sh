@@ -77,9 +77,9 @@ expect_eq "status --json names the repository" "$(jq_ 'd["repo"]' <<<"$st")" "fi
 expect_eq "…the base branch" "$(jq_ 'd["branch"]' <<<"$st")" "feature"
 expect_eq "…and the task branch" "$(jq_ 'd["task_branch"]' <<<"$st")" "ralph/$id"
 [ ! -e "$T/state-a/work" ] && pass "nothing is cloned before a daemon claims it" || fail "a work root exists before any daemon ran"
-out=$(ralph submit -q --repo "file://$REMOTE" -C "$T" 2>&1) && rc=0 || rc=$?
+ralph submit -q --repo "file://$REMOTE" -C "$T" >/dev/null 2>&1 && rc=0 || rc=$?
 expect_eq "--repo with --workdir is a usage error" "$rc" "2"
-out=$(ralph submit -q --branch feature 2>&1) && rc=0 || rc=$?
+ralph submit -q --branch feature >/dev/null 2>&1 && rc=0 || rc=$?
 expect_eq "--branch without --repo is a usage error" "$rc" "2"
 
 STATE="$T/state-a" start_daemon machine-a
@@ -87,7 +87,6 @@ pid_a=$DAEMON_PID
 wait_state "$id" running 30 || die "machine a did not start the task"
 STATE="$T/state-b" start_daemon machine-b
 pid_b=$DAEMON_PID
-WS_A="$T/state-a/work/task-$id"
 expect_eq "machine a cloned the repository into its private work root" \
   "$(stat -c %a "$T/state-a/work")" "700"
 
