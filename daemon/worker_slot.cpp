@@ -105,11 +105,25 @@ util::Expected<std::unique_ptr<app::TaskWorkspace>, std::string>
 WorkerSlot::open_workspace(const app::Context& ctx, const store::Task& task, proc::ProcessRunner& runner) {
   auto root = app::prepare_work_root(ctx.config, ctx.state_dir);
   if (!root) return util::unexpected(root.error());
-  auto ws = app::TaskWorkspace::open(*root, task.id, task.spec, runner);
+  auto ws = app::TaskWorkspace::open(*root, task.id, task.spec, runner, m_cancel.get());
   if (!ws) return util::unexpected("workspace: " + ws.error());
   std::string data = "{\"message\":" + util::quote((*ws)->message()) + "}";
   (void)m_services.store.append_event(task.id, "workspace", data);
   return ws;
+}
+
+// A cancel during the clone ends the task as the loop would have: a
+// shutdown hands it back, a lost lease writes nothing, a cancel request
+// cancels it.
+loop::LoopOutcome WorkerSlot::stopped_while_preparing(const store::Lease& lease) {
+  auto why = m_cancel->reason();
+  if (why == "lost_lease") return {domain::StopReason::lost_lease, "lease lost"};
+  bool shutdown = why == "shutdown";
+  auto r = shutdown ? m_services.store.release(lease)
+                    : m_services.store.finish(lease, domain::StopReason::cancelled, "cancel requested");
+  if (!r && r.error().failure == store::Failure::fenced)
+    return {domain::StopReason::lost_lease, "task was taken over by another owner"};
+  return {domain::StopReason::cancelled, shutdown ? "shutdown" : "cancel requested", shutdown};
 }
 
 loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Context& ctx, const store::Task& task) {
@@ -127,7 +141,7 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   std::unique_ptr<app::TaskWorkspace> workspace;
   if (!spec.repo.empty()) {
     auto opened = open_workspace(ctx, task, runner);
-    if (!opened) return fail(opened.error());
+    if (!opened) return m_cancel->cancelled() ? stopped_while_preparing(lease) : fail(opened.error());
     workspace = std::move(*opened);
     spec.workdir = workspace->dir().string();
   }

@@ -67,6 +67,7 @@ private:
   void serve();
   void run(const store::Lease& lease, const app::Context& ctx);
   loop::LoopOutcome run_task(const store::Lease& lease, const app::Context& ctx, const store::Task& task);
+  loop::LoopOutcome stopped_while_preparing(const store::Lease& lease);
   util::Expected<std::unique_ptr<app::TaskWorkspace>, std::string>
   open_workspace(const app::Context& ctx, const store::Task& task, proc::ProcessRunner& runner);
 

@@ -20,9 +20,9 @@ std::string task_branch(std::int64_t task_id) { return "ralph/" + std::to_string
 
 util::Expected<std::unique_ptr<TaskWorkspace>, std::string>
 TaskWorkspace::open(const std::filesystem::path& work_root, std::int64_t task_id, const domain::TaskSpec& spec,
-                    proc::ProcessRunner& runner) {
+                    proc::ProcessRunner& runner, const util::CancelSource* cancel) {
   auto dir = work_root / ("task-" + std::to_string(task_id));
-  git::Workspace ws(runner, {spec.repo, spec.branch, task_branch(task_id), dir});
+  git::Workspace ws(runner, {spec.repo, spec.branch, task_branch(task_id), dir}, cancel);
   auto prepared = ws.prepare();
   if (!prepared) return util::unexpected(prepared.error().message);
   std::unique_ptr<TaskWorkspace> out(new TaskWorkspace(std::move(ws), dir));

@@ -31,7 +31,7 @@ public:
   // without credentials.
   static util::Expected<std::unique_ptr<TaskWorkspace>, std::string>
   open(const std::filesystem::path& work_root, std::int64_t task_id, const domain::TaskSpec& spec,
-       proc::ProcessRunner& runner);
+       proc::ProcessRunner& runner, const util::CancelSource* cancel = nullptr);
 
   const std::filesystem::path& dir() const { return m_dir; }
   // What preparing did ("resumed from ralph/7 … at 1a2b3c"), for the events.

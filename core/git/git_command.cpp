@@ -27,7 +27,8 @@ std::string failure_text(std::string_view what, const GitOutput& o) {
 }
 
 GitOutput run_git(proc::ProcessRunner& runner, const std::filesystem::path& workdir,
-                  const std::vector<std::string>& args, std::chrono::seconds timeout) {
+                  const std::vector<std::string>& args, std::chrono::seconds timeout,
+                  const util::CancelSource* cancel) {
   proc::ProcessSpec spec;
   spec.argv = {"git"};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
@@ -44,7 +45,7 @@ GitOutput run_git(proc::ProcessRunner& runner, const std::filesystem::path& work
   };
   h.on_stdout_raw = [&](std::string_view c) { keep(o.out, c); };
   h.on_stderr = [&](std::string_view c) { keep(o.err, c); };
-  auto r = runner.run(spec, h, nullptr);
+  auto r = runner.run(spec, h, cancel);
   switch (r.ending) {
   case proc::Ending::exited: o.exit_code = r.exit_code; break;
   case proc::Ending::spawn_failed: o.err = r.error; break;

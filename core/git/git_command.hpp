@@ -7,6 +7,7 @@
 #include <vector>
 
 namespace ralph::proc { class ProcessRunner; }
+namespace ralph::util { class CancelSource; }
 
 namespace ralph::git {
 
@@ -16,9 +17,11 @@ struct GitOutput {
   bool ok() const { return exit_code == 0; }
 };
 
-// Runs `git <args>` in workdir (empty: the current directory).
+// Runs `git <args>` in workdir (empty: the current directory). A cancel
+// stops git's process group (the result then says it was cancelled).
 GitOutput run_git(proc::ProcessRunner& runner, const std::filesystem::path& workdir,
-                  const std::vector<std::string>& args, std::chrono::seconds timeout);
+                  const std::vector<std::string>& args, std::chrono::seconds timeout,
+                  const util::CancelSource* cancel = nullptr);
 
 // Trailing newlines and blanks removed.
 std::string trimmed(std::string s);

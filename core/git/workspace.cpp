@@ -38,7 +38,8 @@ std::string display_url(std::string_view url) {
   return std::string(url.substr(0, scheme + 3)) + "[REDACTED]" + std::string(url.substr(scheme + 3 + at));
 }
 
-Workspace::Workspace(proc::ProcessRunner& runner, WorkspaceSpec spec) : m_runner(runner), m_spec(std::move(spec)) {
+Workspace::Workspace(proc::ProcessRunner& runner, WorkspaceSpec spec, const util::CancelSource* cancel)
+    : m_runner(runner), m_spec(std::move(spec)), m_cancel(cancel) {
   // The user information of a URL is a secret wherever it shows up (an
   // agent printing its git remote, a hook's output).
   auto scheme = m_spec.url.find("://");
@@ -65,7 +66,8 @@ std::optional<std::string> Workspace::rev(const std::string& name) {
 
 WsResult<bool> Workspace::remote_has_task_branch() {
   auto o = run_git(m_runner, m_spec.dir.parent_path(),
-                   {"ls-remote", "--heads", "--", m_spec.url, "refs/heads/" + m_spec.task_branch}, k_network_timeout);
+                   {"ls-remote", "--heads", "--", m_spec.url, "refs/heads/" + m_spec.task_branch}, k_network_timeout,
+                   m_cancel);
   if (!o.ok())
     return util::unexpected(error(failure_text("cannot reach repository " + display_url(m_spec.url) + ": git ls-remote", o)));
   return !trimmed(o.out).empty();
@@ -93,7 +95,7 @@ WsResult<Prepared> Workspace::clone_fresh(bool remote_has_task) {
   std::vector<std::string> args{"clone", "-q"};
   if (!branch.empty()) args.insert(args.end(), {"--branch", branch});
   args.insert(args.end(), {"--", m_spec.url, scratch.string()});
-  auto clone = run_git(m_runner, m_spec.dir.parent_path(), args, k_network_timeout);
+  auto clone = run_git(m_runner, m_spec.dir.parent_path(), args, k_network_timeout, m_cancel);
   if (!clone.ok()) {
     std::filesystem::remove_all(scratch, ec);
     return util::unexpected(error(failure_text("cannot clone " + display_url(m_spec.url) +
@@ -145,7 +147,7 @@ WsResult<Prepared> Workspace::refresh_existing(bool remote_has_task) {
   }
   const auto tracking = "refs/remotes/origin/" + m_spec.task_branch;
   auto fetch = run_git(m_runner, m_spec.dir, {"fetch", "-q", "origin", "+refs/heads/" + m_spec.task_branch + ":" + tracking},
-                       k_network_timeout);
+                       k_network_timeout, m_cancel);
   if (!fetch.ok()) return util::unexpected(error(failure_text("cannot fetch " + m_spec.task_branch + ": git fetch", fetch)));
   auto remote = rev(tracking).value_or("");
   m_pushed = remote;

@@ -16,6 +16,7 @@
 #include "core/util/expected.hpp"
 
 namespace ralph::proc { class ProcessRunner; }
+namespace ralph::util { class CancelSource; }
 
 namespace ralph::git {
 
@@ -53,7 +54,10 @@ template <typename T> using WsResult = util::Expected<T, WorkspaceError>;
 
 class Workspace {
 public:
-  Workspace(proc::ProcessRunner& runner, WorkspaceSpec spec);
+  // `cancel` (may be null) cuts prepare()'s clone or fetch short, so a
+  // daemon shutting down does not wait for a slow remote. Pushes ignore it:
+  // the last checkpoint of a task being handed back must still go out.
+  Workspace(proc::ProcessRunner& runner, WorkspaceSpec spec, const util::CancelSource* cancel = nullptr);
 
   // Clones or brings up to date spec.dir and checks out the task branch.
   // Never discards work silently: before moving a local copy to the remote's
@@ -76,6 +80,7 @@ private:
 
   proc::ProcessRunner& m_runner;
   WorkspaceSpec m_spec;
+  const util::CancelSource* m_cancel;
   std::string m_pushed; // the remote task branch's commit as last seen or pushed
 };
 

@@ -8,6 +8,7 @@
 #include "core/git/checkpointer.hpp"
 #include "core/git/workspace.hpp"
 #include "core/proc/process.hpp"
+#include "core/util/cancel.hpp"
 #include "tests/support/sandbox.hpp"
 
 using namespace ralph;
@@ -201,6 +202,17 @@ TEST_CASE("an unknown branch or an unreachable repository is a clear error witho
   REQUIRE_FALSE(unreachable);
   CHECK_THAT(unreachable.error().message, Catch::Contains("cannot reach repository http://[REDACTED]@127.0.0.1:1/repo.git"));
   CHECK(unreachable.error().message.find("s3cret") == std::string::npos);
+}
+
+TEST_CASE("a cancelled preparation leaves no half-made workspace", "[git][workspace]") {
+  Remote r;
+  util::CancelSource cancel;
+  cancel.cancel("shutdown");
+  git::Workspace ws(r.runner, {r.url(), "", "ralph/7", r.dir("a")}, &cancel);
+  auto p = ws.prepare();
+  REQUIRE_FALSE(p);
+  CHECK_FALSE(std::filesystem::exists(r.dir("a")));
+  CHECK_FALSE(std::filesystem::exists(r.box / "a" / "task-7.clone"));
 }
 
 TEST_CASE("display_url hides the user information of a URL", "[git][workspace]") {
