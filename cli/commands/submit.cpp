@@ -59,6 +59,8 @@ int submit(const GlobalOptions& global, const SubmitOptions& opts) {
   proc::PosixProcessRunner runner;
   app::TaskParts check(ctx.config, spec, runner);
   if (!opts.repo.empty()) {
+    if (!spec.git)
+      throw UsageError("--repo works through git checkpoints, and they are off (--no-git or git.enabled = false)");
     // The daemon that runs it picks the workdir (a clone in its work root);
     // the prompt file is looked for in the clone.
     spec.repo = opts.repo;

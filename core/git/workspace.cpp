@@ -104,7 +104,10 @@ WsResult<Prepared> Workspace::clone_fresh(bool remote_has_task) {
   }
   if (!remote_has_task) {
     auto co = run_git(m_runner, scratch, {"checkout", "-q", "-b", m_spec.task_branch}, k_local_timeout);
-    if (!co.ok()) return util::unexpected(error(failure_text("git checkout -b " + m_spec.task_branch, co)));
+    if (!co.ok()) {
+      std::filesystem::remove_all(scratch, ec);
+      return util::unexpected(error(failure_text("git checkout -b " + m_spec.task_branch, co)));
+    }
   }
   std::filesystem::remove(m_spec.dir, ec); // an empty directory left by hand
   std::filesystem::rename(scratch, m_spec.dir, ec);
