@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/git/workspace.hpp"
+
 namespace ralph::cli {
 
 using nlohmann::json;
@@ -48,6 +50,11 @@ json to_json(const store::Task& t) {
       {"started_at", time_or_null(t.started_at_ms)},
       {"finished_at", time_or_null(t.finished_at_ms)},
   };
+  if (!t.spec.repo.empty()) { // a repo task; the keys are absent otherwise
+    j["repo"] = git::display_url(t.spec.repo);
+    j["branch"] = t.spec.branch;
+    j["task_branch"] = "ralph/" + std::to_string(t.id);
+  }
   return j;
 }
 
@@ -125,7 +132,11 @@ std::string task_text(const store::Task& t) {
   out += "\n";
   if (!t.error.empty()) out += "  error:      " + t.error + "\n";
   out += "  agent:      " + t.spec.agent + (model_of(t).empty() ? "" : " (" + model_of(t) + ")") + "\n";
-  out += "  workdir:    " + t.spec.workdir + "\n";
+  if (t.spec.repo.empty())
+    out += "  workdir:    " + t.spec.workdir + "\n";
+  else
+    out += "  repo:       " + git::display_url(t.spec.repo) + (t.spec.branch.empty() ? "" : " (" + t.spec.branch + ")") +
+           ", checkpoints on ralph/" + std::to_string(t.id) + "\n";
   out += "  iterations: " + std::to_string(t.totals.iterations);
   if (t.spec.budget.max_iterations) out += " / " + std::to_string(*t.spec.budget.max_iterations);
   out += "\n  tokens:     " + format_count(u.total()) + " (in " + format_count(u.input) + ", out " +

@@ -3,9 +3,11 @@
 #include <system_error>
 
 #include "core/app/task_parts.hpp"
+#include "core/app/task_workspace.hpp"
 #include "core/log/redact.hpp"
 #include "core/proc/process.hpp"
 #include "core/util/error.hpp"
+#include "core/util/quote.hpp"
 #include "daemon/identity.hpp"
 #include "daemon/orphans.hpp"
 
@@ -97,6 +99,33 @@ void WorkerSlot::run(const store::Lease& lease, const app::Context& ctx) {
   if (m_services.on_finished) m_services.on_finished(current, outcome);
 }
 
+// A repo task runs in a clone in the work root, at the task branch's last
+// pushed checkpoint when another owner got that far.
+util::Expected<std::unique_ptr<app::TaskWorkspace>, std::string>
+WorkerSlot::open_workspace(const app::Context& ctx, const store::Task& task, proc::ProcessRunner& runner) {
+  auto root = app::prepare_work_root(ctx.config, ctx.state_dir);
+  if (!root) return util::unexpected(root.error());
+  auto ws = app::TaskWorkspace::open(*root, task.id, task.spec, runner, m_cancel.get());
+  if (!ws) return util::unexpected("workspace: " + ws.error());
+  std::string data = "{\"message\":" + util::quote((*ws)->message()) + "}";
+  (void)m_services.store.append_event(task.id, "workspace", data);
+  return ws;
+}
+
+// A cancel during the clone ends the task as the loop would have: a
+// shutdown hands it back, a lost lease writes nothing, a cancel request
+// cancels it.
+loop::LoopOutcome WorkerSlot::stopped_while_preparing(const store::Lease& lease) {
+  auto why = m_cancel->reason();
+  if (why == "lost_lease") return {domain::StopReason::lost_lease, "lease lost"};
+  bool shutdown = why == "shutdown";
+  auto r = shutdown ? m_services.store.release(lease)
+                    : m_services.store.finish(lease, domain::StopReason::cancelled, "cancel requested");
+  if (!r && r.error().failure == store::Failure::fenced)
+    return {domain::StopReason::lost_lease, "task was taken over by another owner"};
+  return {domain::StopReason::cancelled, shutdown ? "shutdown" : "cancel requested", shutdown};
+}
+
 loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Context& ctx, const store::Task& task) {
   // Problems no iteration can fix end the task at once, with the reason.
   auto fail = [&](const std::string& why) {
@@ -106,15 +135,23 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
       return loop::LoopOutcome{domain::StopReason::lost_lease, "task was taken over by another owner"};
     return loop::LoopOutcome{domain::StopReason::error, text};
   };
-  std::error_code ec;
-  if (!std::filesystem::is_directory(task.spec.workdir, ec))
-    return fail("workdir '" + task.spec.workdir + "' does not exist on " + host_name());
-
   proc::PosixProcessRunner posix;
   TaggingRunner runner(posix, lease.owner, lease.task);
+  auto spec = task.spec;
+  std::unique_ptr<app::TaskWorkspace> workspace;
+  if (!spec.repo.empty()) {
+    auto opened = open_workspace(ctx, task, runner);
+    if (!opened) return m_cancel->cancelled() ? stopped_while_preparing(lease) : fail(opened.error());
+    workspace = std::move(*opened);
+    spec.workdir = workspace->dir().string();
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(spec.workdir, ec))
+    return fail("workdir '" + spec.workdir + "' does not exist on " + host_name());
+
   std::optional<app::TaskParts> parts;
   try {
-    parts.emplace(ctx.config, task.spec, runner);
+    parts.emplace(ctx.config, spec, runner);
   } catch (const Error& e) {
     return fail(e.what());
   }
@@ -122,6 +159,10 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   loop::LoopDeps deps{m_services.store, parts->agent(), m_services.clock, runner, parts->checkpoint(),
                       observer.get(), m_drain.get(), /*own_heartbeat=*/false};
   deps.hooks = m_services.hooks;
+  if (workspace) {
+    deps.publish = workspace->publisher();
+    deps.workdir = spec.workdir;
+  }
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
   return engine.run(*m_cancel, &task);
 }

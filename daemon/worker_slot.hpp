@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/app/context.hpp"
+#include "core/app/task_workspace.hpp"
 #include "core/loop/loop_engine.hpp"
 #include "core/store/store.hpp"
 #include "core/util/cancel.hpp"
@@ -66,6 +67,9 @@ private:
   void serve();
   void run(const store::Lease& lease, const app::Context& ctx);
   loop::LoopOutcome run_task(const store::Lease& lease, const app::Context& ctx, const store::Task& task);
+  loop::LoopOutcome stopped_while_preparing(const store::Lease& lease);
+  util::Expected<std::unique_ptr<app::TaskWorkspace>, std::string>
+  open_workspace(const app::Context& ctx, const store::Task& task, proc::ProcessRunner& runner);
 
   int m_index;
   SlotServices m_services;

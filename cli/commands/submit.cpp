@@ -28,6 +28,8 @@ struct SubmitOptions {
   std::int64_t priority = 0;
   std::vector<std::string> labels;
   std::vector<std::string> requires_labels;
+  std::string repo;
+  std::string branch;
   bool wait = false;
   bool json = false;
   bool quiet = false;
@@ -44,6 +46,8 @@ void apply_pairs(std::map<std::string, std::string>& into, const std::vector<std
 int submit(const GlobalOptions& global, const SubmitOptions& opts) {
   AuditScope audit("submit");
   if (opts.queue.empty()) throw UsageError("--queue must not be empty");
+  if (!opts.branch.empty() && opts.repo.find_first_not_of(" \t") == std::string::npos)
+    throw UsageError("--branch needs a --repo URL");
   auto [ctx, spec] = load_task(global, opts.task);
   std::error_code ec;
   spec.queue = opts.queue;
@@ -54,7 +58,16 @@ int submit(const GlobalOptions& global, const SubmitOptions& opts) {
   // is not installed or cannot meter a budget is refused here, not later.
   proc::PosixProcessRunner runner;
   app::TaskParts check(ctx.config, spec, runner);
-  if (spec.prompt_text.empty() && !std::filesystem::exists(std::filesystem::path(spec.workdir) / spec.prompt_file, ec))
+  if (!opts.repo.empty()) {
+    if (!spec.git)
+      throw UsageError("--repo works through git checkpoints, and they are off (--no-git or git.enabled = false)");
+    // The daemon that runs it picks the workdir (a clone in its work root);
+    // the prompt file is looked for in the clone.
+    spec.repo = opts.repo;
+    spec.branch = opts.branch;
+    spec.workdir.clear();
+  } else if (spec.prompt_text.empty() &&
+             !std::filesystem::exists(std::filesystem::path(spec.workdir) / spec.prompt_file, ec))
     throw UsageError("prompt file '" + spec.prompt_file + "' not found in " + spec.workdir +
                      " (write it, or pass --prompt-file or --prompt)");
 
@@ -89,6 +102,14 @@ void add_submit_command(CLI::App& app, GlobalOptions& global, int& exit_code) {
   cmd->add_option("--require", opts->requires_labels,
                   "run only on a daemon with this label (daemon.labels): --require gpu=true (repeatable)")
       ->type_name("KEY=VALUE");
+  auto* repo = cmd->add_option("--repo", opts->repo,
+                                "git URL to work in: the daemon clones it and pushes each checkpoint to "
+                                "ralph/<task-id> (no --workdir needed)")
+                   ->type_name("URL");
+  cmd->add_option("--branch", opts->branch, "with --repo: branch to start from (default: the remote's default)")
+      ->type_name("NAME")
+      ->needs(repo);
+  repo->excludes(cmd->get_option("--workdir"));
   cmd->add_flag("--wait", opts->wait,
                 "follow the task to its end; the exit code is the task's, as with ralph run");
   cmd->add_flag("--json", opts->json, "with --wait: print the final task status as JSON on stdout");

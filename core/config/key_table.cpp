@@ -60,6 +60,8 @@ const std::vector<KeyInfo>& key_table() {
       {"daemon.http_token", T::string, "\"\"", "", true, "bearer token the HTTP endpoints require when set"},
       {"daemon.socket", T::string, "\"\"", "", false,
        "wakeup socket the CLI pokes on submit and cancel; empty = <state_dir>/ralphd.sock"},
+      {"daemon.work_root", T::string, "\"\"", "", false,
+       "where ralphd clones the workspaces of --repo tasks (private, 0700); empty = <state_dir>/work"},
       {"daemon.poll_interval", T::duration, "\"1s\"", "", false,
        "fallback check for queued tasks and cancel requests when no wakeup arrives"},
       {"daemon.heartbeat_interval", T::duration, "\"1s\"", "", false,

@@ -18,7 +18,12 @@ struct TaskSpec {
   std::string prompt_text;                // used instead of the file when not empty
   std::string agent = "claude";           // a name from [agents.*] or a built-in kind
   std::string model;                      // empty: the agent's default
-  std::string workdir;                    // absolute
+  std::string workdir;                    // absolute; empty for a repo task
+  // A repo task: the daemon that runs it clones `repo` into its work root,
+  // starting from `branch` (empty: the remote's default), and pushes every
+  // checkpoint to ralph/<task-id>, where a takeover resumes from.
+  std::string repo;                       // a git URL; may carry credentials
+  std::string branch;
   Budget budget;
   std::optional<std::chrono::milliseconds> iteration_timeout;
   std::optional<std::chrono::milliseconds> inactivity_timeout;

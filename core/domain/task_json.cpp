@@ -37,6 +37,8 @@ std::string to_json(const TaskSpec& s) {
       {"agent", s.agent},
       {"model", s.model},
       {"workdir", s.workdir},
+      {"repo", s.repo},
+      {"branch", s.branch},
       {"completion_promise", s.completion_promise},
       {"gates", s.gates},
       {"checkpoint_interval", s.checkpoint_interval},
@@ -76,6 +78,8 @@ util::Expected<TaskSpec, std::string> task_spec_from_json(const std::string& tex
     get(j, "agent", s.agent);
     get(j, "model", s.model);
     get(j, "workdir", s.workdir);
+    get(j, "repo", s.repo);
+    get(j, "branch", s.branch);
     get(j, "completion_promise", s.completion_promise);
     get(j, "gates", s.gates);
     get(j, "checkpoint_interval", s.checkpoint_interval);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/git/git_command.hpp"
 #include "core/proc/process.hpp"
 #include "core/util/expected.hpp"
 
@@ -40,11 +41,7 @@ public:
                                                        const std::string& message);
 
 private:
-  struct Output {
-    int exit_code = -1; // -1: did not run to an exit (spawn failure, timeout)
-    std::string out, err;
-  };
-  Output git(const std::filesystem::path& workdir, const std::vector<std::string>& args);
+  GitOutput git(const std::filesystem::path& workdir, const std::vector<std::string>& args);
   std::vector<std::string> identity_fallback(const std::filesystem::path& workdir);
 
   proc::ProcessRunner& m_runner;

@@ -77,10 +77,18 @@ void LoopEngine::checkpoint(State& st, const std::string& suffix) {
   auto r = m_deps.checkpoint(message);
   if (!r) {
     note("warning", "checkpoint failed: " + r.error());
-    return;
+  } else {
+    st.since_checkpoint = 0;
+    if (*r) note("checkpoint", message + " (" + **r + ")");
   }
-  st.since_checkpoint = 0;
-  if (*r) note("checkpoint", message + " (" + **r + ")");
+  publish();
+}
+
+void LoopEngine::publish() {
+  if (!m_deps.publish) return;
+  auto r = m_deps.publish();
+  if (!r) note("warning", "push failed: " + r.error());
+  else if (*r) note("push", "pushed " + **r);
 }
 
 LoopOutcome LoopEngine::finish(State& st, LoopOutcome outcome) {
@@ -114,6 +122,7 @@ LoopOutcome LoopEngine::run(util::CancelSource& cancel, const store::Task* known
     known = &*read;
   }
   st.spec = known->spec;
+  if (!m_deps.workdir.empty()) st.spec.workdir = m_deps.workdir;
   st.totals = known->totals;
   st.next_seq = st.totals.iterations + 1;
   st.prior_runtime_ms = st.totals.runtime_ms;

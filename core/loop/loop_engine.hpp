@@ -25,6 +25,10 @@ namespace ralph::loop {
 // Commits the workdir; returns the commit id, nothing when there was nothing
 // to commit, or an error message. Empty function: checkpoints are off.
 using CheckpointFn = std::function<util::Expected<std::optional<std::string>, std::string>(const std::string& message)>;
+// Publishes the checkpoints (a repo task's push); returns the commit pushed,
+// nothing when there was nothing new, or a warning. A failure never stops the
+// loop: the next checkpoint tries again.
+using PublishFn = std::function<util::Expected<std::optional<std::string>, std::string>()>;
 
 // What the engine tells the outside world while it runs (progress line,
 // metrics). Every method has a no-op default.
@@ -57,6 +61,11 @@ struct LoopDeps {
   // Runs the [hooks] of budget.warn, limit.wait and the task's end; null:
   // no hooks. Must outlive the engine.
   hooks::Dispatcher* hooks = nullptr;
+  // Runs after every checkpoint attempt; empty: checkpoints stay local.
+  PublishFn publish;
+  // Not empty: the agent works here instead of the spec's workdir (a repo
+  // task's workspace, chosen by the daemon that runs it).
+  std::string workdir;
 };
 
 struct LoopOutcome {
@@ -94,6 +103,7 @@ private:
   bool draining() const;
   void note(std::string_view kind, const std::string& message);
   void checkpoint(State& st, const std::string& suffix);
+  void publish();
   // Hooks (loop_hooks.cpp). A failing hook under on_error = "fail" ends the
   // task with `error`; that is what the returned outcome says.
   hooks::TaskFacts facts(const State& st) const;

@@ -14,7 +14,7 @@ _ralph_task_opts="-P --prompt-file -p --prompt -a --agent -m --model --max-itera
 _ralph_command_opts() {
   case $1 in
   run) echo "$_ralph_task_opts --json -q --quiet" ;;
-  submit) echo "$_ralph_task_opts --queue --priority --label --require --wait --json -q --quiet" ;;
+  submit) echo "$_ralph_task_opts --repo --branch --queue --priority --label --require --wait --json -q --quiet" ;;
   status) echo "--json --iterations -w --watch" ;;
   list | ps) echo "--state --queue -n --limit --json" ;;
   logs) echo "-f --follow --iteration" ;;
@@ -88,7 +88,7 @@ _ralph() {
   --state) _ralph_reply -W "queued running completed stopped failed cancelled" -- "$cur"; return ;;
   --instance) _ralph_reply -W "$(_ralph_ids instances)" -- "$cur"; return ;;
   -p | --prompt | -m | --model | --max-* | --iteration-timeout | --inactivity-timeout | --completion-promise | \
-    --cooldown | --checkpoint-interval | --gate | --queue | --priority | --label | --require | -n | --limit | \
+    --cooldown | --checkpoint-interval | --gate | --queue | --priority | --label | --require | --repo | --branch | -n | --limit | \
     --iteration | --timeout | --add-* | --keep-days | --keep | --retention | --audit-retention | --what)
     return ;;
   esac

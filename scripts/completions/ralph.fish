@@ -58,6 +58,8 @@ complete -c ralph -n "__fish_seen_subcommand_from $task_cmds" -l no-git -d 'no g
 complete -c ralph -n "__fish_seen_subcommand_from $task_cmds" -l allow-unmetered -d 'run token/cost budgets unenforced'
 complete -c ralph -n "__fish_seen_subcommand_from $task_cmds" -s C -l workdir -r -a '(__fish_complete_directories)' -d 'workdir'
 complete -c ralph -n "__fish_seen_subcommand_from run submit" -s q -l quiet -d 'print only errors'
+complete -c ralph -n "__fish_seen_subcommand_from submit" -l repo -x -d 'git URL to clone and push to'
+complete -c ralph -n "__fish_seen_subcommand_from submit" -l branch -x -d 'branch to start from'
 complete -c ralph -n "__fish_seen_subcommand_from submit" -l queue -x -d queue
 complete -c ralph -n "__fish_seen_subcommand_from submit" -l priority -x -d priority
 complete -c ralph -n "__fish_seen_subcommand_from submit" -l label -x -d 'label k=v'

@@ -3,6 +3,7 @@
 #include "core/domain/budget.hpp"
 #include "core/domain/duration.hpp"
 #include "core/domain/stop_reason.hpp"
+#include "core/domain/task_json.hpp"
 #include "core/loop/backoff.hpp"
 #include "core/loop/completion.hpp"
 #include "core/pricing/pricing.hpp"
@@ -129,4 +130,19 @@ TEST_CASE("loop detector and backoff", "[loop]") {
   CHECK(backoff_delay(milliseconds(100), milliseconds(1000), 1) == milliseconds(100));
   CHECK(backoff_delay(milliseconds(100), milliseconds(1000), 3) == milliseconds(400));
   CHECK(backoff_delay(milliseconds(100), milliseconds(1000), 30) == milliseconds(1000));
+}
+
+TEST_CASE("a repo task's repository and branch survive the stored JSON; older specs have none", "[domain]") {
+  domain::TaskSpec s;
+  s.repo = "https://user:token@example.org/r.git";
+  s.branch = "feature/x";
+  auto back = domain::task_spec_from_json(domain::to_json(s));
+  REQUIRE(back);
+  CHECK(back->repo == s.repo);
+  CHECK(back->branch == s.branch);
+  auto old = domain::task_spec_from_json(R"({"workdir":"/srv/w","agent":"claude"})");
+  REQUIRE(old);
+  CHECK(old->repo.empty());
+  CHECK(old->branch.empty());
+  CHECK(old->workdir == "/srv/w");
 }

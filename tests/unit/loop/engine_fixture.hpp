@@ -21,6 +21,8 @@ struct EngineFixture {
   domain::TaskSpec spec;
   std::vector<std::string> checkpoints;
   hooks::Dispatcher* hooks = nullptr; // tests of event hooks set one
+  loop::PublishFn publish;             // tests of pushed checkpoints set one
+  std::string workdir_override;        // LoopDeps::workdir
 
   EngineFixture() {
     auto opened = store::open_store("sqlite://" + (sandbox / "state/ralph.db").string(), clock);
@@ -55,6 +57,8 @@ struct EngineFixture {
       };
     loop::LoopDeps deps{*store, agent, clock, runner, checkpoint, nullptr};
     deps.hooks = hooks;
+    deps.publish = publish;
+    deps.workdir = workdir_override;
     loop::LoopEngine engine(deps, *lease, sandbox / "state/tasks" / std::to_string(*id));
     util::CancelSource own;
     Run r;

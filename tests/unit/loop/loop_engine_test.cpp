@@ -253,6 +253,48 @@ TEST_CASE("checkpoints every N iterations and at the end", "[loop][git]") {
   CHECK(f.checkpoints[2] == "ralph: task " + std::to_string(r.task.id) + " iteration 5 (max_iterations)");
 }
 
+TEST_CASE("checkpoints are published after every attempt; a failed push is a warning, not a stop", "[loop][git]") {
+  EngineFixture f;
+  f.spec.budget.max_iterations = 3;
+  int calls = 0;
+  f.publish = [&]() -> util::Expected<std::optional<std::string>, std::string> {
+    ++calls;
+    if (calls == 2) return util::unexpected(std::string("push to ralph/1 rejected (not a fast-forward)"));
+    if (calls == 3) return std::optional<std::string>{}; // nothing new
+    return std::optional<std::string>("c0ffee" + std::to_string(calls));
+  };
+  ScriptedAgent agent({{"x", FaultKind::none, usage(1, 1)}}, f.clock);
+  auto r = f.run(agent, nullptr, /*with_checkpoints=*/true);
+  CHECK(r.outcome.reason == StopReason::max_iterations);
+  CHECK(r.task.totals.iterations == 3);
+  CHECK(calls == 4); // after iterations 1, 2, 3 and at the end
+  auto events = f.store->events(r.task.id);
+  REQUIRE(events);
+  std::vector<std::string> pushes, warnings;
+  for (const auto& e : *events) {
+    if (e.type == "push") pushes.push_back(e.data);
+    if (e.type == "warning") warnings.push_back(e.data);
+  }
+  REQUIRE(pushes.size() == 2);
+  CHECK_THAT(pushes[0], Catch::Contains("pushed c0ffee1"));
+  CHECK_THAT(pushes[1], Catch::Contains("pushed c0ffee4"));
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("push failed: push to ralph/1 rejected"));
+}
+
+TEST_CASE("the owner's workdir replaces the spec's (a repo task's clone)", "[loop]") {
+  EngineFixture f;
+  f.spec.budget.max_iterations = 1;
+  f.sandbox.write("clone/PROMPT.md", "the clone's prompt\n");
+  f.workdir_override = (f.sandbox / "clone").string();
+  ScriptedAgent agent({{"x", FaultKind::none, usage(1, 1)}}, f.clock);
+  auto r = f.run(agent);
+  CHECK(r.outcome.reason == StopReason::max_iterations);
+  REQUIRE(agent.requests.size() == 1);
+  CHECK(agent.requests[0].workdir.string() == f.workdir_override);
+  CHECK_THAT(agent.requests[0].prompt, Catch::Contains("the clone's prompt"));
+}
+
 TEST_CASE("a missing prompt file is a clear error", "[loop]") {
   EngineFixture f;
   f.spec.prompt_file = "NOPE.md";
