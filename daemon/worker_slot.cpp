@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "core/app/fleet_budgets.hpp"
 #include "core/app/task_parts.hpp"
 #include "core/log/redact.hpp"
 #include "core/proc/process.hpp"
@@ -113,8 +114,10 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   proc::PosixProcessRunner posix;
   TaggingRunner runner(posix, lease.owner, lease.task);
   std::optional<app::TaskParts> parts;
+  std::unique_ptr<loop::FleetBudgets> budgets;
   try {
     parts.emplace(ctx.config, task.spec, runner);
+    budgets = app::make_fleet_budgets(ctx.config, m_services.store);
   } catch (const Error& e) {
     return fail(e.what());
   }
@@ -122,6 +125,7 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   loop::LoopDeps deps{m_services.store, parts->agent(), m_services.clock, runner, parts->checkpoint(),
                       observer.get(), m_drain.get(), /*own_heartbeat=*/false};
   deps.hooks = m_services.hooks;
+  deps.budgets = budgets.get();
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
   return engine.run(*m_cancel);
 }

@@ -12,6 +12,7 @@
 #include "agents/agent.hpp"
 #include "core/domain/stop_reason.hpp"
 #include "core/domain/task.hpp"
+#include "core/loop/fleet_budgets.hpp"
 #include "core/store/store.hpp"
 #include "core/util/expected.hpp"
 
@@ -57,6 +58,9 @@ struct LoopDeps {
   // Runs the [hooks] of budget.warn, limit.wait and the task's end; null:
   // no hooks. Must outlive the engine.
   hooks::Dispatcher* hooks = nullptr;
+  // The fleet budgets ([budgets.*]) checked before each iteration and
+  // charged with each; null: none. Must outlive the engine.
+  FleetBudgets* budgets = nullptr;
 };
 
 struct LoopOutcome {
@@ -91,6 +95,9 @@ private:
   template <typename Fn> auto patiently(Fn&& fn) -> decltype(fn());
   bool wait_for_store(int attempt, std::chrono::steady_clock::time_point since, const store::Error& error);
   bool draining() const;
+  // Before an iteration: ends the task `fleet_budget` when a budget covering
+  // it is spent for today, with an event that reports the overrun.
+  std::optional<LoopOutcome> check_fleet(State& st);
   void note(std::string_view kind, const std::string& message);
   void checkpoint(State& st, const std::string& suffix);
   // Hooks (loop_hooks.cpp). A failing hook under on_error = "fail" ends the

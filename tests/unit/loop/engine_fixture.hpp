@@ -21,6 +21,7 @@ struct EngineFixture {
   domain::TaskSpec spec;
   std::vector<std::string> checkpoints;
   hooks::Dispatcher* hooks = nullptr; // tests of event hooks set one
+  loop::FleetBudgets* budgets = nullptr; // tests of fleet budgets set one
 
   EngineFixture() {
     auto opened = store::open_store("sqlite://" + (sandbox / "state/ralph.db").string(), clock);
@@ -55,6 +56,7 @@ struct EngineFixture {
       };
     loop::LoopDeps deps{*store, agent, clock, runner, checkpoint, nullptr};
     deps.hooks = hooks;
+    deps.budgets = budgets;
     loop::LoopEngine engine(deps, *lease, sandbox / "state/tasks" / std::to_string(*id));
     util::CancelSource own;
     Run r;
