@@ -115,6 +115,9 @@ LoopOutcome LoopEngine::run(util::CancelSource& cancel) {
   st.session_start = m_deps.clock.steady_now();
   st.detector = LoopDetector(st.spec.loop_detect_repeats);
   if (m_deps.budgets) st.fleet_scopes = m_deps.budgets->scopes_for(st.spec);
+  if (!st.fleet_scopes.empty() && !m_deps.agent.reports_usage())
+    note("warning", "agent '" + st.spec.agent + "' reports no cost, so its iterations are charged nothing to the " +
+                        "fleet budget(s) covering this task");
   std::error_code ec;
   std::filesystem::create_directories(m_task_dir, ec);
 
