@@ -20,7 +20,7 @@ Exit codes:
   0    completed
   1    internal error (store unreachable, lost lease, unexpected failure)
   2    usage or configuration error
-  3    budget exhausted (max_iterations, max_runtime, max_tokens, max_cost)
+  3    budget exhausted (max_iterations, max_runtime, max_tokens, max_cost, fleet_budget)
   4    agent failure (consecutive_failures, loop_detected)
   5    cancelled
   130  interrupted (SIGINT/SIGTERM)
@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   cli::add_failover_command(app, global, exit_code);
   cli::add_audit_command(app, global, exit_code);
   cli::add_doctor_command(app, global, exit_code);
+  cli::add_budgets_command(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

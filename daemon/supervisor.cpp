@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "agents/agent.hpp"
+#include "core/app/fleet_budgets.hpp"
 #include "core/app/task_setup.hpp"
 #include "core/app/wakeup.hpp"
 #include "core/clock/clock.hpp"
@@ -102,6 +103,7 @@ struct Supervisor::Impl {
   void load_configuration() {
     auto loaded = std::make_shared<app::Context>(app::load_context(overrides, {}));
     settings = daemon_settings(*loaded);
+    (void)app::fleet_budgets(loaded->config); // a bad [budgets] table fails the start or the reload
     for (const auto& w : loaded->config.warnings) logger().warn("config: " + w);
     if (!settings.http_token.empty()) log::register_secret(settings.http_token);
     ctx = std::move(loaded);

@@ -33,6 +33,10 @@ public:
   store::Result<void> record_iteration(const store::Lease& lease, const store::IterationRecord& rec) override {
     return timed("record_iteration", [&] { return m_inner.record_iteration(lease, rec); });
   }
+  store::Result<std::vector<store::BudgetSpend>> budget_spent(const std::vector<std::string>& scopes,
+                                                              std::string_view day) override {
+    return timed("budget_spent", [&] { return m_inner.budget_spent(scopes, day); });
+  }
   store::Result<void> finish(const store::Lease& lease, domain::StopReason reason, const std::string& error) override {
     return timed("finish", [&] { return m_inner.finish(lease, reason, error); });
   }

@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "core/app/fleet_budgets.hpp"
 #include "core/app/task_parts.hpp"
 #include "core/app/task_workspace.hpp"
 #include "core/log/redact.hpp"
@@ -150,8 +151,10 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
     return fail("workdir '" + spec.workdir + "' does not exist on " + host_name());
 
   std::optional<app::TaskParts> parts;
+  std::unique_ptr<loop::FleetBudgets> budgets;
   try {
     parts.emplace(ctx.config, spec, runner);
+    budgets = app::make_fleet_budgets(ctx.config, m_services.store);
   } catch (const Error& e) {
     return fail(e.what());
   }
@@ -163,6 +166,7 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
     deps.publish = workspace->publisher();
     deps.workdir = spec.workdir;
   }
+  deps.budgets = budgets.get();
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
   return engine.run(*m_cancel, &task);
 }

@@ -21,5 +21,6 @@ void add_ops_commands(CLI::App& app, GlobalOptions& global, int& exit_code); // 
 void add_failover_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_audit_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 void add_doctor_command(CLI::App& app, GlobalOptions& global, int& exit_code);
+void add_budgets_command(CLI::App& app, GlobalOptions& global, int& exit_code);
 
 } // namespace ralph::cli

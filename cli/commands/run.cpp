@@ -12,6 +12,7 @@
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
+#include "core/app/fleet_budgets.hpp"
 #include "core/app/task_parts.hpp"
 #include "core/app/task_setup.hpp"
 #include "core/clock/clock.hpp"
@@ -52,6 +53,7 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
   app::TaskParts parts(ctx.config, spec, runner);
 
   auto hook_settings = hooks::hook_settings(ctx.config);
+  auto fleet = app::fleet_budgets(ctx.config); // a bad [budgets] table fails before the task is recorded
 
   clock::SystemClock clock;
   auto store = open_store(ctx, clock);
@@ -74,6 +76,8 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
 
   loop::LoopDeps deps{*store, parts.agent(), clock, runner, parts.checkpoint(), &view};
   deps.hooks = &dispatcher;
+  app::StoreFleetBudgets budgets(std::move(fleet), *store);
+  if (!budgets.budgets().empty()) deps.budgets = &budgets;
   loop::LoopEngine engine(deps, *lease, ctx.state_dir / "tasks" / std::to_string(*id));
   auto outcome = engine.run(cancel);
   view.clear_line();

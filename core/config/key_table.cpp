@@ -111,6 +111,10 @@ const std::vector<KeyInfo>& key_table() {
       {"pricing.models.*.output", T::number, "", "", false, "USD per million output tokens"},
       {"pricing.models.*.cache_write", T::number, "", "", false, "USD per million cache-write tokens"},
       {"pricing.models.*.cache_read", T::number, "", "", false, "USD per million cache-read tokens"},
+      {"budgets.*.daily_cost_usd", T::number, "", "", false,
+       "fleet budget: USD per UTC day for all the tasks it covers, across every ralph and ralphd on the store"},
+      {"budgets.*.queue", T::string, "", "", false, "fleet budget: covers only this queue's tasks"},
+      {"budgets.*.project", T::string, "", "", false, "fleet budget: covers only tasks labelled project=<this>"},
   };
   return table;
 }

@@ -79,8 +79,9 @@ std::string render_example() {
       if (dynamic) {
         std::string shown = table;
         auto star = shown.find('*');
-        shown.replace(star, 1, sec == "agents" ? "NAME" : "\"MODEL\"");
-        out += "# [" + shown + "]  (one table per " + (sec == "agents" ? "agent" : "model") + ")\n";
+        const bool per_model = sec == "pricing";
+        shown.replace(star, 1, per_model ? "\"MODEL\"" : "NAME");
+        out += "# [" + shown + "]  (one table per " + (per_model ? "model" : sec == "agents" ? "agent" : "budget") + ")\n";
       } else {
         out += "[" + table + "]\n";
       }

@@ -126,12 +126,14 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
   auto rec = make_record(seq, result, started_ms, clock::to_unix_ms(m_deps.clock.now()), req.log_path, prompt_path);
   const bool ok = result.fault == FaultKind::none;
   rec.promise_found = ok && promise_found(result.final_text, st.spec.completion_promise, *prompt);
+  rec.budget_scopes = st.fleet_scopes;
 
   // Record the spend before anything else can fail: money spent is never lost.
   auto recorded = patiently([&] { return m_deps.store.record_iteration(m_lease, rec); });
   if (!recorded && recorded.error().failure == store::Failure::fenced)
     return LoopOutcome{StopReason::lost_lease, "task was taken over by another owner"};
   if (!recorded) return LoopOutcome{StopReason::error, "cannot record iteration: " + recorded.error().message};
+  if (m_deps.budgets && !rec.budget_scopes.empty()) m_deps.budgets->charged(m_lease.task, rec);
   st.next_seq = seq + 1;
   st.totals.iterations += 1;
   st.totals.usage += rec.usage;

@@ -128,6 +128,10 @@ LoopOutcome LoopEngine::run(util::CancelSource& cancel, const store::Task* known
   st.prior_runtime_ms = st.totals.runtime_ms;
   st.session_start = m_deps.clock.steady_now();
   st.detector = LoopDetector(st.spec.loop_detect_repeats);
+  if (m_deps.budgets) st.fleet_scopes = m_deps.budgets->scopes_for(st.spec);
+  if (!st.fleet_scopes.empty() && !m_deps.agent.reports_usage())
+    note("warning", "agent '" + st.spec.agent + "' reports no cost, so its iterations are charged nothing to the " +
+                        "fleet budget(s) covering this task");
   std::error_code ec;
   std::filesystem::create_directories(m_task_dir, ec);
 
@@ -151,6 +155,7 @@ LoopOutcome LoopEngine::run_loop(State& st, util::CancelSource& cancel) {
     if (draining()) return {StopReason::cancelled, "drain", true};
     if (auto reason = domain::check_before_iteration(st.spec.budget, st.spent(m_deps.clock)))
       return {*reason, {}};
+    if (auto stop = check_fleet(st)) return *stop;
     if (auto outcome = run_one(st, cancel)) return *outcome;
     if (st.spec.cooldown.count() > 0) pause(st.spec.cooldown, cancel);
   }

@@ -12,6 +12,7 @@
 #include "agents/agent.hpp"
 #include "core/domain/stop_reason.hpp"
 #include "core/domain/task.hpp"
+#include "core/loop/fleet_budgets.hpp"
 #include "core/store/store.hpp"
 #include "core/util/expected.hpp"
 
@@ -66,6 +67,9 @@ struct LoopDeps {
   // Not empty: the agent works here instead of the spec's workdir (a repo
   // task's workspace, chosen by the daemon that runs it).
   std::string workdir;
+  // The fleet budgets ([budgets.*]) checked before each iteration and
+  // charged with each; null: none. Must outlive the engine.
+  FleetBudgets* budgets = nullptr;
 };
 
 struct LoopOutcome {
@@ -101,6 +105,9 @@ private:
   template <typename Fn> auto patiently(Fn&& fn) -> decltype(fn());
   bool wait_for_store(int attempt, std::chrono::steady_clock::time_point since, const store::Error& error);
   bool draining() const;
+  // Before an iteration: ends the task `fleet_budget` when a budget covering
+  // it is spent for today, with an event that reports the overrun.
+  std::optional<LoopOutcome> check_fleet(State& st);
   void note(std::string_view kind, const std::string& message);
   void checkpoint(State& st, const std::string& suffix);
   void publish();

@@ -2,6 +2,7 @@
 // The engine's per-run state, shared by loop_engine.cpp and iteration.cpp.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock/clock.hpp"
 #include "core/domain/budget.hpp"
@@ -25,6 +26,7 @@ struct LoopEngine::State {
   std::string gate_feedback;
   LoopDetector detector{0};
   std::optional<domain::StopReason> budget_stop;
+  std::vector<std::string> fleet_scopes; // the fleet budgets charged with each iteration
   domain::Spent warned_at; // spent at the last budget.warn check: each threshold fires once
 
   domain::Spent spent(const clock::Clock& clock) const {

@@ -92,6 +92,18 @@ struct IterationRecord {
   std::string excerpt;                  // the tail of the final text, bounded
   std::string log_path;
   std::string prompt_path;
+  // Fleet budgets ([budgets.<name>]) this iteration is charged to: its cost,
+  // in whole micro-USD, on the UTC day of finished_at_ms. The charge is
+  // written in the same transaction as the iteration, once per (task, seq,
+  // scope): a retried record charges nothing more, a fenced one nothing.
+  std::vector<std::string> budget_scopes;
+};
+
+// A fleet budget's spend on one UTC day ("YYYY-MM-DD").
+struct BudgetSpend {
+  std::string scope;
+  std::string day;
+  std::int64_t spent_micros = 0;
 };
 
 struct Event {
@@ -199,6 +211,11 @@ public:
   // Records one iteration and adds it to the task's totals, in one
   // transaction. rec.seq must be the task's last seq + 1 (invalid otherwise).
   virtual Result<void> record_iteration(const Lease& lease, const IterationRecord& rec) = 0;
+
+  // What each of `scopes` has been charged on `day` (UTC, "YYYY-MM-DD"),
+  // in scope order; a scope never charged that day has 0.
+  virtual Result<std::vector<BudgetSpend>> budget_spent(const std::vector<std::string>& scopes,
+                                                        std::string_view day) = 0;
 
   // Ends the task with its reason; the state follows from it. Bumps the epoch.
   virtual Result<void> finish(const Lease& lease, domain::StopReason reason, const std::string& error) = 0;

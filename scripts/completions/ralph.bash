@@ -33,11 +33,12 @@ _ralph_command_opts() {
   failover) echo "--instance --evict --promote --timeout" ;;
   audit) echo "--json --limit --what" ;;
   doctor) echo "--json" ;;
+  budgets) echo "--json" ;;
   esac
 }
 
 _ralph_commands="run submit status list ps logs cancel resume retry init config instances migrate agents
-  backup restore maintenance health failover audit doctor"
+  backup restore maintenance health failover audit doctor budgets"
 
 # The global options typed so far, so lookups read the same store.
 _ralph_store_args() {

@@ -3,7 +3,7 @@
 # source tree: `source scripts/completions/ralph.fish`.
 # Task and instance ids come from `ralph list --json` and `ralph instances --json`.
 
-set -l commands run submit status list ps logs cancel resume retry init config instances migrate agents backup restore maintenance health failover audit doctor
+set -l commands run submit status list ps logs cancel resume retry init config instances migrate agents backup restore maintenance health failover audit doctor budgets
 
 function __ralph_task_ids
     ralph list --json 2>/dev/null | string replace -rf '^    "id": (\d+),?$' '$1'
@@ -44,6 +44,7 @@ complete -c ralph -n "not __fish_seen_subcommand_from $commands" -a health -d 'c
 complete -c ralph -n "not __fish_seen_subcommand_from $commands" -a failover -d 'move tasks off an instance'
 complete -c ralph -n "not __fish_seen_subcommand_from $commands" -a audit -d 'show the audit log'
 complete -c ralph -n "not __fish_seen_subcommand_from $commands" -a doctor -d 'check the installation'
+complete -c ralph -n "not __fish_seen_subcommand_from $commands" -a budgets -d 'show the fleet budgets and their spend today'
 
 # The task options of run and submit.
 set -l task_cmds run submit
@@ -66,7 +67,7 @@ complete -c ralph -n "__fish_seen_subcommand_from submit" -l label -x -d 'label 
 complete -c ralph -n "__fish_seen_subcommand_from submit" -l require -x -d 'required label k=v'
 
 # --json and --wait where they exist.
-complete -c ralph -n "__fish_seen_subcommand_from run submit status list ps resume retry instances migrate agents health audit doctor" -l json -d 'print JSON'
+complete -c ralph -n "__fish_seen_subcommand_from run submit status list ps resume retry instances migrate agents health audit doctor budgets" -l json -d 'print JSON'
 complete -c ralph -n "__fish_seen_subcommand_from submit resume retry maintenance" -l wait -d wait
 
 # Commands that take a task id.

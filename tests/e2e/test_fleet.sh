@@ -54,12 +54,12 @@ EOF2
 mkdir -p "$T/w/0"; echo work > "$T/w/0/PROMPT.md"
 out=$(ralph submit -q -C "$T/w/0" 2>&1) && rc=0 || rc=$?
 expect_eq "submit to an unmigrated PostgreSQL fails" "$rc" "1"
-expect_contains "it says to run ralph migrate" "$out" 'needs a schema migration (version 0, this ralph 4): run `ralph migrate`'
+expect_contains "it says to run ralph migrate" "$out" 'needs a schema migration (version 0, this ralph 5): run `ralph migrate`'
 expect_eq "and created nothing" "$(psql_ "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" "0"
 ralph migrate --check >/dev/null 2>&1 && rc=0 || rc=$?
 expect_eq "migrate --check exits 1 when a migration is due" "$rc" "1"
-expect_contains "ralph migrate applies it" "$(ralph migrate 2>&1)" "schema version 0 -> 4"
-expect_contains "--json reports the version" "$(ralph migrate --json)" '"to": 4'
+expect_contains "ralph migrate applies it" "$(ralph migrate 2>&1)" "schema version 0 -> 5"
+expect_contains "--json reports the version" "$(ralph migrate --json)" '"to": 5'
 ralph migrate --check >/dev/null && rc=0 || rc=$?
 expect_eq "then migrate --check exits 0" "$rc" "0"
 

@@ -50,6 +50,16 @@ TEST_CASE("store contract on PostgreSQL", "[postgres]") {
   test::run_store_contract({fresh, same});
 }
 
+TEST_CASE("store contract: fleet budget ledger on PostgreSQL", "[postgres]") {
+  auto url = pg_url();
+  auto fresh = [url](clock::Clock& clock) {
+    reset_schema(url);
+    return open_migrated(url, clock);
+  };
+  auto same = [url](clock::Clock& clock) { return open_migrated(url, clock); };
+  test::run_budget_contract({fresh, same});
+}
+
 TEST_CASE("claimers on many connections never take the same task", "[postgres]") {
   auto url = pg_url();
   reset_schema(url);

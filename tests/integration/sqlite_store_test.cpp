@@ -24,6 +24,18 @@ TEST_CASE("store contract", "[sqlite]") {
   test::run_store_contract({open, open});
 }
 
+TEST_CASE("store contract: fleet budget ledger", "[sqlite]") {
+  test::Sandbox box;
+  auto url = "sqlite://" + (box / "state/ralph.db").string();
+  auto open = [url](clock::Clock& clock) {
+    auto s = store::open_store(url, clock);
+    if (!s) FAIL(s.error().message);
+    REQUIRE((*s)->migrate());
+    return std::move(*s);
+  };
+  test::run_budget_contract({open, open});
+}
+
 TEST_CASE("the store file and directory are private", "[sqlite]") {
   test::Sandbox box;
   test::ManualClock clock;

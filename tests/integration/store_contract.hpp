@@ -17,5 +17,7 @@ struct StoreFactory {
 
 // Runs every contract section (call it from one TEST_CASE per backend).
 void run_store_contract(const StoreFactory& factory);
+// The fleet budget ledger (store_contract_budgets.cpp).
+void run_budget_contract(const StoreFactory& factory);
 
 } // namespace ralph::test

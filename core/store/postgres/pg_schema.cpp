@@ -122,6 +122,27 @@ constexpr std::string_view k_0004_state_index = R"sql(
 CREATE INDEX tasks_state ON tasks (state, id);
 )sql";
 
+// Fleet budgets: the exactly-once ledger (one row per task, seq and budget
+// scope charged) and each scope's running total per UTC day, kept in the
+// same transaction as the ledger rows it sums.
+constexpr std::string_view k_0005_budgets = R"sql(
+CREATE TABLE budget_ledger (
+  task_id       BIGINT  NOT NULL,
+  seq           BIGINT  NOT NULL,
+  scope         TEXT    NOT NULL,
+  day           TEXT    NOT NULL,
+  amount_micros BIGINT  NOT NULL,
+  lease_epoch   BIGINT  NOT NULL,
+  PRIMARY KEY (task_id, seq, scope)
+);
+CREATE TABLE budget_spend (
+  scope        TEXT    NOT NULL,
+  day          TEXT    NOT NULL,
+  spent_micros BIGINT  NOT NULL DEFAULT 0,
+  PRIMARY KEY (scope, day)
+);
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
@@ -130,6 +151,7 @@ const std::vector<Migration>& migrations() {
       {2, "routing", k_0002_routing},
       {3, "audit", k_0003_audit},
       {4, "state index", k_0004_state_index},
+      {5, "budgets", k_0005_budgets},
   };
   return all;
 }

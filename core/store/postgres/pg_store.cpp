@@ -9,6 +9,7 @@
 #include "core/domain/task_json.hpp"
 #include "core/routing/routing.hpp"
 #include "core/store/postgres/pg_audit.hpp"
+#include "core/store/postgres/pg_budgets.hpp"
 #include "core/store/postgres/pg_pool.hpp"
 #include "core/store/postgres/pg_rows.hpp"
 #include "core/store/postgres/pg_schema.hpp"
@@ -156,8 +157,13 @@ public:
                     rec.cost.usd.value_or(0.0), std::string(domain::to_string(source)), rec.cost.usd ? 0 : 1,
                     rec.finished_at_ms - rec.started_at_ms, rec.model, now_ms(), lease.task, lease.epoch);
       insert_iteration(w, lease, rec);
+      charge_budgets(w, lease, rec);
       event(w, lease.task, "iteration", iteration_event(rec));
     });
+  }
+
+  Result<std::vector<BudgetSpend>> budget_spent(const std::vector<std::string>& scopes, std::string_view day) override {
+    return m_pool.transact([&](pqxx::work& r) { return read_budget_spent(r, scopes, day); });
   }
 
   Result<void> finish(const Lease& lease, domain::StopReason reason, const std::string& error) override {

@@ -122,6 +122,27 @@ constexpr std::string_view k_0005_state_index = R"sql(
 CREATE INDEX tasks_state ON tasks (state, id);
 )sql";
 
+// Fleet budgets: the exactly-once ledger (one row per task, seq and budget
+// scope charged) and each scope's running total per UTC day, kept in the
+// same transaction as the ledger rows it sums.
+constexpr std::string_view k_0006_budgets = R"sql(
+CREATE TABLE budget_ledger (
+  task_id       INTEGER NOT NULL,
+  seq           INTEGER NOT NULL,
+  scope         TEXT    NOT NULL,
+  day           TEXT    NOT NULL,                 -- UTC, YYYY-MM-DD
+  amount_micros INTEGER NOT NULL,
+  lease_epoch   INTEGER NOT NULL,
+  PRIMARY KEY (task_id, seq, scope)
+) STRICT;
+CREATE TABLE budget_spend (
+  scope        TEXT    NOT NULL,
+  day          TEXT    NOT NULL,
+  spent_micros INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (scope, day)
+) STRICT;
+)sql";
+
 } // namespace
 
 const std::vector<Migration>& migrations() {
@@ -131,6 +152,7 @@ const std::vector<Migration>& migrations() {
       {3, "routing", k_0003_routing},
       {4, "audit", k_0004_audit},
       {5, "state index", k_0005_state_index},
+      {6, "budgets", k_0006_budgets},
   };
   return all;
 }

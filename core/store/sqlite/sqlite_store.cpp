@@ -6,6 +6,7 @@
 #include "core/domain/task_json.hpp"
 #include "core/routing/routing.hpp"
 #include "core/store/sqlite/audit_rows.hpp"
+#include "core/store/sqlite/budget_rows.hpp"
 #include "core/store/sqlite/instance_rows.hpp"
 #include "core/store/sqlite/migrations.hpp"
 #include "core/store/sqlite/task_rows.hpp"
@@ -179,9 +180,14 @@ public:
       up.run();
       if (m_db.changes() != 1) throw fenced(lease);
       insert_iteration(m_db, lease, rec);
+      charge_budgets(m_db, lease, rec);
       event(lease.task, "iteration", iteration_event_json(rec));
       txn.commit();
     });
+  }
+
+  Result<std::vector<BudgetSpend>> budget_spent(const std::vector<std::string>& scopes, std::string_view day) override {
+    return guard_read([&] { return read_budget_spent(reader(), scopes, day); });
   }
 
   Result<void> finish(const Lease& lease, domain::StopReason reason, const std::string& error) override {

@@ -23,6 +23,7 @@ struct EngineFixture {
   hooks::Dispatcher* hooks = nullptr; // tests of event hooks set one
   loop::PublishFn publish;             // tests of pushed checkpoints set one
   std::string workdir_override;        // LoopDeps::workdir
+  loop::FleetBudgets* budgets = nullptr; // tests of fleet budgets set one
 
   EngineFixture() {
     auto opened = store::open_store("sqlite://" + (sandbox / "state/ralph.db").string(), clock);
@@ -59,6 +60,7 @@ struct EngineFixture {
     deps.hooks = hooks;
     deps.publish = publish;
     deps.workdir = workdir_override;
+    deps.budgets = budgets;
     loop::LoopEngine engine(deps, *lease, sandbox / "state/tasks" / std::to_string(*id));
     util::CancelSource own;
     Run r;
