@@ -22,6 +22,7 @@
 #include "daemon/http_server.hpp"
 #include "daemon/identity.hpp"
 #include "daemon/operator_requests.hpp"
+#include "daemon/redis_link.hpp"
 #include "daemon/orphans.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/signal_fd.hpp"
@@ -72,6 +73,7 @@ struct Supervisor::Impl {
   store::Instance instance;
   app::WakeupListener wakeup;
   std::unique_ptr<store::Wakeups> remote_wakeups; // the shared store's (PostgreSQL NOTIFY)
+  std::unique_ptr<RedisLink> redis;               // redis.url: pub/sub wakeups; nullptr without Redis
   HttpServer http;
   SystemdNotifier notifier;
   int done_fd = -1;
@@ -206,6 +208,8 @@ struct Supervisor::Impl {
       return std::string(draining || drain_requested ? "draining" : "store unavailable");
     };
     handlers.metrics = [this] { return metrics.render(*store); };
+    // Redis is optional: down, it is reported, but the daemon stays ready.
+    if (redis) handlers.ready_detail = [this] { return std::string(redis->up() ? "redis: up" : "redis: down"); };
     HttpOptions opts{settings.http_listen, settings.http_token};
     if (opts.listen.empty() || opts.listen == "off") return;
     auto started = http.start(opts, std::move(handlers));
@@ -223,6 +227,8 @@ struct Supervisor::Impl {
     auto bound = wakeup.bind(settings.socket);
     if (!bound) throw Error(bound.error());
     remote_wakeups = store->listen();
+    redis = RedisLink::open(app::redis_settings(*ctx), metrics.registry());
+    if (redis) (void)redis->drain(); // subscribes (or notes Redis is down) before the first claim
     start_http();
     done_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (done_fd < 0) throw Error("cannot create an eventfd");
@@ -507,6 +513,8 @@ struct Supervisor::Impl {
       next_poll = now + settings.poll_interval;
     }
     if (now >= next_heartbeat) {
+      // A lost Redis subscription is retried here (the link backs off itself).
+      if (redis && redis->fd() < 0) on_pokes(redis->drain());
       heartbeat();
       next_heartbeat = now + settings.heartbeat_interval;
     }
@@ -540,8 +548,11 @@ struct Supervisor::Impl {
     start();
     while (!((draining || evicted) && busy_count() == 0)) {
       int remote_fd = remote_wakeups ? remote_wakeups->fd() : -1;
-      pollfd fds[4] = {{signals.fd(), POLLIN, 0}, {wakeup.fd(), POLLIN, 0}, {done_fd, POLLIN, 0}, {remote_fd, POLLIN, 0}};
-      ::poll(fds, remote_fd >= 0 ? 4 : 3, poll_timeout_ms());
+      int redis_fd = redis ? redis->fd() : -1;
+      // poll() skips the negative descriptors of a wakeup path that is down.
+      pollfd fds[5] = {{signals.fd(), POLLIN, 0}, {wakeup.fd(), POLLIN, 0}, {done_fd, POLLIN, 0},
+                       {remote_fd, POLLIN, 0}, {redis_fd, POLLIN, 0}};
+      ::poll(fds, 5, poll_timeout_ms());
       if (fds[0].revents & POLLIN)
         for (int sig : signals.read()) on_signal(sig);
       if (fds[2].revents & POLLIN) {
@@ -550,6 +561,7 @@ struct Supervisor::Impl {
       }
       if (fds[1].revents & POLLIN) on_pokes(wakeup.drain());
       if (remote_fd >= 0 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) on_pokes(remote_wakeups->drain());
+      if (redis_fd >= 0 && (fds[4].revents & (POLLIN | POLLHUP | POLLERR))) on_pokes(redis->drain());
       on_timers();
     }
     http.stop();
