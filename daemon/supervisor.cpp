@@ -21,6 +21,7 @@
 #include "daemon/daemon_metrics.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/identity.hpp"
+#include "daemon/log_stream_publisher.hpp"
 #include "daemon/operator_requests.hpp"
 #include "daemon/redis_link.hpp"
 #include "daemon/orphans.hpp"
@@ -74,6 +75,7 @@ struct Supervisor::Impl {
   app::WakeupListener wakeup;
   std::unique_ptr<store::Wakeups> remote_wakeups; // the shared store's (PostgreSQL NOTIFY)
   std::unique_ptr<RedisLink> redis;               // redis.url: pub/sub wakeups; nullptr without Redis
+  std::unique_ptr<LogStreams> log_streams;        // redis.url: live logs for `ralph logs -f`
   HttpServer http;
   SystemdNotifier notifier;
   int done_fd = -1;
@@ -229,6 +231,9 @@ struct Supervisor::Impl {
     remote_wakeups = store->listen();
     redis = RedisLink::open(app::redis_settings(*ctx), metrics.registry());
     if (redis) (void)redis->drain(); // subscribes (or notes Redis is down) before the first claim
+    log_streams = std::make_unique<LogStreams>(app::redis_settings(*ctx), [this] {
+      if (redis) redis->count_error();
+    });
     start_http();
     done_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (done_fd < 0) throw Error("cannot create an eventfd");
@@ -248,7 +253,9 @@ struct Supervisor::Impl {
     target_slots = n;
     while (static_cast<int>(slots.size()) < n) {
       SlotServices services{*store, clock,
-                            [this](const store::Task& t) { return metrics.observer_for(t); },
+                            [this](const store::Task& t) {
+                              return log_streams->make_observer(t.id, metrics.observer_for(t));
+                            },
                             [this](const store::Task& t, const loop::LoopOutcome& o) { on_task_left(t, o); },
                             [this] {
                               std::uint64_t one = 1;
@@ -283,6 +290,8 @@ struct Supervisor::Impl {
   void on_task_left(const store::Task& task, const loop::LoopOutcome& outcome) {
     metrics.task_finished(task, outcome);
     // Called on the slot's thread; the store is thread-safe.
+    if (!outcome.released && outcome.reason != domain::StopReason::lost_lease)
+      log_streams->task_ended(task.id, domain::to_string(outcome.reason));
     if (outcome.released && drain_requested) {
       (void)store->append_event(task.id, "failover", failover_event(instance.id, "drain"));
       hook_dispatcher->fire(hooks::instance_event("failover", instance.id, "", {task.id}, "drain"));
