@@ -2,7 +2,8 @@
 # Two ralphd on one PostgreSQL with Redis (both from the harness). A cancel
 # reaches the running agent through Redis pub/sub within a second although
 # the daemons poll only every 60 s; `ralph cancel` from another state
-# directory publishes it. Then redis-server is killed with -9 mid-run: every
+# directory publishes it; `ralph logs -f` from there streams a task's lines
+# through Redis. Then redis-server is killed with -9 mid-run: every
 # task still completes exactly once, /metrics says ralph_redis_up 0 and
 # /readyz stays 200 with "redis: down"; Redis restarted on the same socket
 # brings ralph_redis_up back to 1.
@@ -125,6 +126,26 @@ for _ in $(seq 50); do grep -q "^cancel $id\$" "$T/subscribed" && break; sleep 0
 expect_contains "ralph cancel published 'cancel $id'" "$(cat "$T/subscribed")" "cancel $id"
 [ "$took" -lt 3000 ] && pass "ralph cancel from elsewhere stopped the task in ${took} ms" || fail "remote cancel took ${took} ms"
 
+# ralph logs -f from a state directory with none of the daemons' log files:
+# the lines can only come through the task's Redis stream.
+mkdir -p "$T/w/follow"; echo work > "$T/w/follow/PROMPT.md"
+id=$(elsewhere submit -q -C "$T/w/follow")
+timeout 60 "$RALPH_BIN" --state-dir "$T/elsewhere" -c "$CFG" logs -f "$id" > "$T/followed" 2>"$T/followed.err" && rc=0 || rc=$?
+expect_eq "ralph logs -f through Redis ends with the task (exit 0)" "$rc" "0"
+expect_eq "it printed the agent's 6 lines, in order" "$(grep -c "^line [1-6] of $T/w/follow\$" "$T/followed")" "6"
+expect_eq "…and nothing else" "$(cut -d' ' -f1-2 "$T/followed" | tr '\n' ' ')" "line 1 line 2 line 3 line 4 line 5 line 6 LOOP_COMPLETE "
+expect_eq "no fallback to log files was needed" "$(cat "$T/followed.err")" ""
+expect_eq "the task's state: completed" "$(elsewhere status "$id" --json | jq_ 'd["state"]')" "completed"
+entries=$(rcli XRANGE "e2e:log:$id" - + | grep -c -x -e iteration_start -e iteration_end -e task_end)
+expect_eq "the stream marks 6 iteration starts and ends and the task's end" "$entries" "13"
+start=$(date +%s%N)
+timeout 20 "$RALPH_BIN" --state-dir "$T/elsewhere" -c "$CFG" logs -f "$id" >/dev/null 2>&1 && rc=0 || rc=$?
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$rc" = 0 ] && [ "$took" -lt 5000 ] && pass "ralph logs -f on a finished task ends at once (${took} ms)" \
+  || fail "logs -f on a finished task" "rc $rc after ${took} ms"
+
+expect_contains "ralph doctor: Redis answers" "$(elsewhere doctor 2>&1)" "ok   redis: unix://$SOCK answers"
+
 # Redis dies mid-run: the store carries on alone.
 redis_pid=$(rcli INFO server | sed -n 's/^process_id:\([0-9]*\).*/\1/p')
 [ -n "$redis_pid" ] || die "cannot find redis-server's pid"
@@ -146,6 +167,8 @@ mkdir -p "$T/w/late"; echo work > "$T/w/late/PROMPT.md"
 ids+=("$(elsewhere submit -q -C "$T/w/late")")
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$took" -lt 3000 ] && pass "ralph submit works while Redis is down (${took} ms)" || fail "submit with Redis down took ${took} ms"
+doctor=$(elsewhere doctor 2>&1) && rc=0 || rc=$?
+expect_contains "ralph doctor warns that Redis is unreachable" "$doctor" "warn redis: unix://$SOCK is unreachable"
 for id in "${ids[@]}"; do wait_state "$id" completed 90 || fail "task $id completes without Redis"; done
 expect_eq "every task finished exactly once" \
   "$(psql_ "SELECT count(*) FROM (SELECT task_id FROM events WHERE type='finished' GROUP BY task_id HAVING count(*) <> 1) x")" "0"
