@@ -74,8 +74,8 @@ done
 metric() { curl -fsS "http://127.0.0.1:${port[$1]}/metrics" | sed -n "s/^$2 //p"; }
 # wait_metric DAEMON NAME VALUE [TIMEOUT_S]
 wait_metric() {
-  local got= i
-  for i in $(seq $(( ${4:-10} * 10 ))); do
+  local got=''
+  for _ in $(seq $(( ${4:-10} * 10 ))); do
     got=$(metric "$1" "$2"); [ "$got" = "$3" ] && return 0; sleep 0.1
   done
   echo "daemon $1: $2 is [$got], not [$3]" >&2; return 1
