@@ -476,6 +476,11 @@ struct Supervisor::Impl {
     for (auto& s : slots) s->cancel("shutdown");
   }
 
+  static bool redis_changed(const app::Context& a, const app::Context& b) {
+    auto x = app::redis_settings(a), y = app::redis_settings(b);
+    return x.url != y.url || x.prefix != y.prefix || x.timeout != y.timeout;
+  }
+
   void reload() {
     notifier.reloading();
     auto old_settings = settings;
@@ -491,8 +496,9 @@ struct Supervisor::Impl {
     }
     if (auto level = log::parse_level(settings.log_level)) logger().set_level(*level);
     if (settings.http_listen != old_settings.http_listen || settings.http_token != old_settings.http_token ||
-        ctx->store_url != old_ctx->store_url || settings.socket != old_settings.socket)
-      logger().warn("reload: daemon.http_*, daemon.socket and store.url take effect at the next restart");
+        ctx->store_url != old_ctx->store_url || settings.socket != old_settings.socket ||
+        redis_changed(*old_ctx, *ctx))
+      logger().warn("reload: daemon.http_*, daemon.socket, store.url and redis.* take effect at the next restart");
     resize_slots(settings.slots);
     set_capabilities();
     instance.slots = settings.slots;
