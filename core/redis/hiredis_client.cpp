@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "core/log/redact.hpp"
 #include "core/redis/client.hpp"
 #include "core/redis/connection.hpp"
 #include "core/redis/reply.hpp"
@@ -97,6 +98,7 @@ Result<std::unique_ptr<Client>> connect(std::string_view url, std::string prefix
   auto endpoint = parse_url(url);
   if (!endpoint) return util::unexpected(endpoint.error());
   if (timeout.count() <= 0) return util::unexpected(Error{"the Redis timeout must be positive"});
+  log::register_secret(endpoint->password); // masked wherever it might be echoed
   return std::unique_ptr<Client>(std::make_unique<HiredisClient>(std::move(*endpoint), std::move(prefix), timeout));
 }
 

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "core/log/redact.hpp"
 #include "core/redis/connection.hpp"
 #include "core/redis/reply.hpp"
 
@@ -101,6 +102,7 @@ Result<std::unique_ptr<Subscriber>> subscribe(std::string_view url, std::string 
                                               std::chrono::milliseconds timeout) {
   auto endpoint = parse_url(url);
   if (!endpoint) return util::unexpected(endpoint.error());
+  log::register_secret(endpoint->password); // masked wherever it might be echoed
   return std::unique_ptr<Subscriber>(std::make_unique<RedisSubscriber>(std::move(*endpoint), std::move(channel), timeout));
 }
 

@@ -110,7 +110,7 @@ for trial in 1 2 3; do
   [ "$(rcli PUBLISH e2e:wake "cancel $id")" -ge 2 ] || fail "both daemons subscribe to e2e:wake"
   took=$(wait_cancelled "$id")
   state=$(ralph status "$id" --json | jq_ 'd["state"]')
-  [ "$state" = cancelled ] && [ "$took" -lt 1000 ] && pass "trial $trial: a pub/sub cancel stopped the agent in ${took} ms (poll 60 s)" \
+  [ "$state" = cancelled ] && [ "$took" -lt 1500 ] && pass "trial $trial: a pub/sub cancel stopped the agent in ${took} ms (poll 60 s)" \
     || fail "pub/sub cancel, trial $trial" "state $state after ${took} ms"
 done
 
