@@ -1,5 +1,6 @@
 // ralph logs: the agents' output of a task, iteration by iteration; -f
-// follows the running iteration's log as it grows until the task ends.
+// follows the running iteration's log as it grows until the task ends
+// (through the task's Redis stream when Redis is configured and answers).
 #include <chrono>
 #include <cstdio>
 #include <fstream>
