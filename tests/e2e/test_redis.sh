@@ -149,7 +149,7 @@ expect_contains "ralph doctor: Redis answers" "$(elsewhere doctor 2>&1)" "ok   r
 # Redis dies mid-run: the store carries on alone.
 redis_pid=$(rcli INFO server | sed -n 's/^process_id:\([0-9]*\).*/\1/p')
 [ -n "$redis_pid" ] || die "cannot find redis-server's pid"
-TASKS=6
+TASKS=4
 ids=()
 for i in $(seq "$TASKS"); do
   mkdir -p "$T/w/s$i"; echo work > "$T/w/s$i/PROMPT.md"
