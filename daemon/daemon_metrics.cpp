@@ -56,6 +56,8 @@ DaemonMetrics::DaemonMetrics() {
   m_registry.describe_gauge("ralph_worker_slots", "Worker slots, by state");
   m_registry.describe_histogram("ralph_store_operation_duration_seconds", "Time of one store call, by operation",
                                 {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5});
+  m_registry.describe_gauge("ralph_redis_up", "1 while this daemon's Redis subscription is connected (redis.url set)");
+  m_registry.describe_counter("ralph_redis_errors_total", "Failed Redis connects, lost connections and failed commands");
 }
 
 std::unique_ptr<loop::Observer> DaemonMetrics::observer_for(const store::Task& task) {

@@ -79,7 +79,8 @@ void add_routes(httplib::Server& srv, const std::string& token, const HttpHandle
   });
   srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { text(res, 200, "ok\n"); });
   srv.Get("/readyz", [handlers](const httplib::Request&, httplib::Response& res) {
-    if (handlers.ready && handlers.ready()) return text(res, 200, "ready\n");
+    if (handlers.ready && handlers.ready())
+      return text(res, 200, "ready\n" + (handlers.ready_detail ? with_newline(handlers.ready_detail()) : ""));
     text(res, 503, with_newline(handlers.not_ready_reason ? handlers.not_ready_reason() : "not ready"));
   });
   srv.Get("/metrics", [handlers](const httplib::Request&, httplib::Response& res) {

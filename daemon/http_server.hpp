@@ -20,6 +20,7 @@ struct HttpOptions {
 struct HttpHandlers {
   std::function<bool()> ready;                   // /readyz: 200 "ready\n" when true, 503 otherwise
   std::function<std::string()> not_ready_reason; // body of the 503, e.g. "draining"
+  std::function<std::string()> ready_detail;     // optional line after "ready", e.g. "redis: down"
   std::function<std::string()> metrics;          // /metrics body, Prometheus text format 0.0.4
 };
 

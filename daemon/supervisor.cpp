@@ -22,7 +22,9 @@
 #include "daemon/daemon_metrics.hpp"
 #include "daemon/http_server.hpp"
 #include "daemon/identity.hpp"
+#include "daemon/log_stream_publisher.hpp"
 #include "daemon/operator_requests.hpp"
+#include "daemon/redis_link.hpp"
 #include "daemon/orphans.hpp"
 #include "daemon/settings.hpp"
 #include "daemon/signal_fd.hpp"
@@ -73,6 +75,8 @@ struct Supervisor::Impl {
   store::Instance instance;
   app::WakeupListener wakeup;
   std::unique_ptr<store::Wakeups> remote_wakeups; // the shared store's (PostgreSQL NOTIFY)
+  std::unique_ptr<RedisLink> redis;               // redis.url: pub/sub wakeups; nullptr without Redis
+  std::unique_ptr<LogStreams> log_streams;        // redis.url: live logs for `ralph logs -f`
   HttpServer http;
   SystemdNotifier notifier;
   int done_fd = -1;
@@ -208,6 +212,8 @@ struct Supervisor::Impl {
       return std::string(draining || drain_requested ? "draining" : "store unavailable");
     };
     handlers.metrics = [this] { return metrics.render(*store); };
+    // Redis is optional: down, it is reported, but the daemon stays ready.
+    if (redis) handlers.ready_detail = [this] { return std::string(redis->up() ? "redis: up" : "redis: down"); };
     HttpOptions opts{settings.http_listen, settings.http_token};
     if (opts.listen.empty() || opts.listen == "off") return;
     auto started = http.start(opts, std::move(handlers));
@@ -225,6 +231,11 @@ struct Supervisor::Impl {
     auto bound = wakeup.bind(settings.socket);
     if (!bound) throw Error(bound.error());
     remote_wakeups = store->listen();
+    redis = RedisLink::open(app::redis_settings(*ctx), metrics.registry());
+    if (redis) (void)redis->drain(); // subscribes (or notes Redis is down) before the first claim
+    log_streams = std::make_unique<LogStreams>(app::redis_settings(*ctx), [this] {
+      if (redis) redis->count_error();
+    });
     start_http();
     done_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (done_fd < 0) throw Error("cannot create an eventfd");
@@ -244,7 +255,9 @@ struct Supervisor::Impl {
     target_slots = n;
     while (static_cast<int>(slots.size()) < n) {
       SlotServices services{*store, clock,
-                            [this](const store::Task& t) { return metrics.observer_for(t); },
+                            [this](const store::Task& t) {
+                              return log_streams->make_observer(t.id, metrics.observer_for(t));
+                            },
                             [this](const store::Task& t, const loop::LoopOutcome& o) { on_task_left(t, o); },
                             [this] {
                               std::uint64_t one = 1;
@@ -286,6 +299,8 @@ struct Supervisor::Impl {
   void on_task_left(const store::Task& task, const loop::LoopOutcome& outcome) {
     metrics.task_finished(task, outcome);
     // Called on the slot's thread; the store is thread-safe.
+    if (!outcome.released && outcome.reason != domain::StopReason::lost_lease)
+      log_streams->task_ended(task.id, domain::to_string(outcome.reason));
     if (outcome.released && drain_requested) {
       (void)store->append_event(task.id, "failover", failover_event(instance.id, "drain"));
       hook_dispatcher->fire(hooks::instance_event("failover", instance.id, "", {task.id}, "drain"));
@@ -478,6 +493,11 @@ struct Supervisor::Impl {
     for (auto& s : slots) s->cancel("shutdown");
   }
 
+  static bool redis_changed(const app::Context& a, const app::Context& b) {
+    auto x = app::redis_settings(a), y = app::redis_settings(b);
+    return x.url != y.url || x.prefix != y.prefix || x.timeout != y.timeout;
+  }
+
   void reload() {
     notifier.reloading();
     auto old_settings = settings;
@@ -493,8 +513,9 @@ struct Supervisor::Impl {
     }
     if (auto level = log::parse_level(settings.log_level)) logger().set_level(*level);
     if (settings.http_listen != old_settings.http_listen || settings.http_token != old_settings.http_token ||
-        ctx->store_url != old_ctx->store_url || settings.socket != old_settings.socket)
-      logger().warn("reload: daemon.http_*, daemon.socket and store.url take effect at the next restart");
+        ctx->store_url != old_ctx->store_url || settings.socket != old_settings.socket ||
+        redis_changed(*old_ctx, *ctx))
+      logger().warn("reload: daemon.http_*, daemon.socket, store.url and redis.* take effect at the next restart");
     resize_slots(settings.slots);
     set_capabilities();
     instance.slots = settings.slots;
@@ -524,6 +545,8 @@ struct Supervisor::Impl {
       next_poll = now + settings.poll_interval;
     }
     if (now >= next_heartbeat) {
+      // A lost Redis subscription is retried here (the link backs off itself).
+      if (redis && redis->fd() < 0) on_pokes(redis->drain());
       heartbeat();
       next_heartbeat = now + settings.heartbeat_interval;
     }
@@ -557,8 +580,11 @@ struct Supervisor::Impl {
     start();
     while (!((draining || evicted) && busy_count() == 0)) {
       int remote_fd = remote_wakeups ? remote_wakeups->fd() : -1;
-      pollfd fds[4] = {{signals.fd(), POLLIN, 0}, {wakeup.fd(), POLLIN, 0}, {done_fd, POLLIN, 0}, {remote_fd, POLLIN, 0}};
-      ::poll(fds, remote_fd >= 0 ? 4 : 3, poll_timeout_ms());
+      int redis_fd = redis ? redis->fd() : -1;
+      // poll() skips the negative descriptors of a wakeup path that is down.
+      pollfd fds[5] = {{signals.fd(), POLLIN, 0}, {wakeup.fd(), POLLIN, 0}, {done_fd, POLLIN, 0},
+                       {remote_fd, POLLIN, 0}, {redis_fd, POLLIN, 0}};
+      ::poll(fds, 5, poll_timeout_ms());
       if (fds[0].revents & POLLIN)
         for (int sig : signals.read()) on_signal(sig);
       if (fds[2].revents & POLLIN) {
@@ -567,6 +593,7 @@ struct Supervisor::Impl {
       }
       if (fds[1].revents & POLLIN) on_pokes(wakeup.drain());
       if (remote_fd >= 0 && (fds[3].revents & (POLLIN | POLLHUP | POLLERR))) on_pokes(remote_wakeups->drain());
+      if (redis_fd >= 0 && (fds[4].revents & (POLLIN | POLLHUP | POLLERR))) on_pokes(redis->drain());
       on_timers();
     }
     http.stop();

@@ -3,7 +3,8 @@
 # exist only for it: started on a free loopback port and a private socket
 # directory, stopped and deleted afterwards. Exports:
 #   RALPH_TEST_PG_URL     postgresql://ralph@127.0.0.1:PORT/ralph_test
-#   RALPH_TEST_REDIS_URL  unix socket path of redis (empty without redis-server)
+#   RALPH_TEST_REDIS_URL  unix:///<dir>/redis.sock, a Redis URL (empty without redis-server);
+#                         a test may kill that server and start its own on the same socket
 #   RALPH_TEST_PG_CTL, RALPH_TEST_PG_DATA  pg_ctl and the data directory, to
 #                         stop and start the server (as the postgres user when root)
 # PostgreSQL runs as the `postgres` user when started by root: initdb refuses root.
@@ -51,7 +52,8 @@ redis_pid=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   pg_ctl -D "$dir/pg" -m immediate stop >/dev/null 2>&1 || true
-  if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null || true; fi
+  # A test may have killed it already (and restarted its own, which it stops).
+  if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; fi
   rm -rf "$dir"
 }
 trap cleanup EXIT

@@ -11,6 +11,7 @@
 #include "cli/follow.hpp"
 #include "cli/ops/audit.hpp"
 #include "cli/signals.hpp"
+#include "core/app/redis.hpp"
 #include "core/app/wakeup.hpp"
 #include "core/clock/clock.hpp"
 #include "core/domain/duration.hpp"
@@ -33,8 +34,11 @@ std::unique_ptr<Opened> open(const GlobalOptions& global) {
   return o;
 }
 
+// The local daemon through its socket, and every daemon through Redis when
+// configured; both are hints, so neither can fail the command.
 void poke(const Context& ctx, std::string_view what) {
   app::poke(app::wakeup_socket_path(ctx.config.get_string("daemon.socket"), ctx.state_dir), what);
+  app::publish_wakeup(ctx, what);
 }
 
 store::Task get(store::Store& s, store::TaskId id) {

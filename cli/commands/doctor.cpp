@@ -17,9 +17,11 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/ops/script_runner.hpp"
+#include "core/app/redis.hpp"
 #include "core/app/task_setup.hpp"
 #include "core/clock/clock.hpp"
 #include "core/log/redact.hpp"
+#include "core/redis/url.hpp"
 #include "core/util/error.hpp"
 
 namespace ralph::cli {
@@ -115,6 +117,29 @@ void check_private(Report& r, const std::string& name, const fs::path& path, uns
     return;
   }
   r.ok(name, path.string() + " (" + octal(st.st_mode) + ", ours)");
+}
+
+// Redis only speeds things up, so one that is down is a warning, not a failure.
+void check_redis(Report& r, const app::Context& ctx) {
+  auto settings = app::redis_settings(ctx);
+  if (!settings.enabled()) return;
+  auto display = redis::display_url(settings.url);
+  auto client = app::open_redis(settings);
+  if (!client) {
+    r.fail("redis", client.error().message, "fix redis.url (config.toml(5)), or unset it");
+    return;
+  }
+  auto pong = (*client)->command({"PING"});
+  if (!pong) {
+    r.warn("redis", display + " is unreachable: " + pong.error().message + "; wakeups and live logs fall back to the store",
+           "start Redis, or check redis.url and redis.timeout");
+    return;
+  }
+  if (pong->type == redis::Reply::Type::error) {
+    r.warn("redis", display + " refuses commands: " + log::redact(pong->str), "check the password in redis.url");
+    return;
+  }
+  r.ok("redis", display + " answers (prefix \"" + settings.prefix + "\")");
 }
 
 void check_store(Report& r, const app::Context& ctx) {
@@ -222,6 +247,7 @@ int doctor(const GlobalOptions& global, bool json) {
   }
   check_private(r, "state dir", ctx.state_dir, 0700, true);
   check_store(r, ctx);
+  check_redis(r, ctx);
   check_agents(r, ctx);
   check_tools(r, ctx);
   check_scripts(r);

@@ -1,15 +1,19 @@
 // ralph logs: the agents' output of a task, iteration by iteration; -f
-// follows the running iteration's log as it grows until the task ends.
+// follows the running iteration's log as it grows until the task ends
+// (through the task's Redis stream when Redis is configured and answers).
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <poll.h>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/log_stream_reader.hpp"
 #include "cli/signals.hpp"
+#include "core/app/redis.hpp"
 #include "core/clock/clock.hpp"
 #include "core/util/error.hpp"
 
@@ -74,6 +78,27 @@ private:
   std::filesystem::path m_dir;
 };
 
+// Follows the task's Redis stream when Redis is configured and answers
+// (then the daemon's log files need not be on this machine); nullopt: follow
+// the files instead.
+std::optional<int> follow_through_redis(const Context& ctx, LogReader& reader, store::TaskId id,
+                                        const util::CancelSource& interrupt) {
+  auto settings = app::redis_settings(ctx);
+  if (!settings.enabled()) return std::nullopt;
+  settings.timeout += std::chrono::milliseconds(1000); // XREAD blocks up to 500 ms of it
+  auto client = app::open_redis(settings);
+  if (!client || !*client || !(*client)->command({"PING"})) {
+    std::fprintf(stderr, "ralph: Redis is unreachable; following the log files\n");
+    return std::nullopt;
+  }
+  bool printed_any = false;
+  auto finished = [&] { return domain::is_finished(reader.task().state); };
+  if (auto rc = follow_log_stream(**client, id, finished, interrupt, printed_any)) return rc;
+  std::fprintf(stderr, "ralph: Redis went away; following the log files%s\n",
+               printed_any ? " (from the start: lines may repeat)" : "");
+  return std::nullopt;
+}
+
 int show_logs(const GlobalOptions& global, const LogsOptions& opts) {
   auto id = parse_task_id(opts.task);
   auto ctx = load_context(global, {});
@@ -90,14 +115,18 @@ int show_logs(const GlobalOptions& global, const LogsOptions& opts) {
     copy_from(path, 0);
     return 0;
   }
-  for (std::int64_t seq = 1; seq <= task.totals.iterations; ++seq) copy_from(reader.path_of(seq), 0);
   if (!opts.follow) {
+    for (std::int64_t seq = 1; seq <= task.totals.iterations; ++seq) copy_from(reader.path_of(seq), 0);
     // The iteration in progress, as far as it got.
     if (task.state == domain::TaskState::running) copy_from(reader.path_of(task.totals.iterations + 1), 0);
     return 0;
   }
   util::CancelSource interrupt;
   SignalWatcher signals(interrupt);
+  if (!domain::is_finished(task.state))
+    if (auto rc = follow_through_redis(ctx, reader, id, interrupt)) return *rc;
+  task = reader.task();
+  for (std::int64_t seq = 1; seq <= task.totals.iterations; ++seq) copy_from(reader.path_of(seq), 0);
   std::int64_t seq = task.totals.iterations + 1;
   std::uintmax_t offset = 0;
   while (!interrupt.cancelled()) {

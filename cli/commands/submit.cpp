@@ -13,6 +13,7 @@
 #include "cli/signals.hpp"
 #include "core/app/task_parts.hpp"
 #include "core/app/task_setup.hpp"
+#include "core/app/redis.hpp"
 #include "core/app/wakeup.hpp"
 #include "core/clock/clock.hpp"
 #include "core/proc/process.hpp"
@@ -79,6 +80,7 @@ int submit(const GlobalOptions& global, const SubmitOptions& opts) {
   write_audit(*store, audit.record(0, "task " + std::to_string(*id) + " queued in " + spec.queue));
   auto socket = app::wakeup_socket_path(ctx.config.get_string("daemon.socket"), ctx.state_dir);
   bool daemon_listening = app::poke(socket, "submit");
+  app::publish_wakeup(ctx, "submit"); // daemons on other machines, when Redis is configured
   if (!opts.wait || !opts.json) std::printf("%lld\n", static_cast<long long>(*id));
   std::fflush(stdout);
   if (!daemon_listening && !opts.quiet && !store::embedded_store_path(ctx.store_url).empty())

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/context.hpp"
+#include "core/app/redis.hpp"
 
 extern char** environ;
 
@@ -116,6 +117,8 @@ std::map<std::string, std::string> script_settings(const app::Context& ctx, cons
   if (auto r = c.get_string("ops.audit_retention"); !r.empty()) s["RALPH_AUDIT_RETENTION"] = with_unit(r);
   if (auto dir = c.get_string("ops.backup_dir"); !dir.empty()) s["RALPH_BACKUP_DIR"] = dir;
   if (auto cmd = c.get_string("failover.promote_command"); !cmd.empty()) s["RALPH_FAILOVER_PROMOTE_COMMAND"] = cmd;
+  // health-check.sh pings the configured Redis (redis.url, or REDIS_URL).
+  if (auto redis = app::redis_settings(ctx); redis.enabled()) s["RALPH_REDIS_URL"] = redis.url;
   if (!global.config_file.empty()) s["RALPH_CONFIG"] = fs::absolute(global.config_file).string();
   return s;
 }

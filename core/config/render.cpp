@@ -4,12 +4,15 @@
 
 #include "core/config/config.hpp"
 #include "core/config/values.hpp"
+#include "core/log/redact.hpp"
 
 namespace ralph::config {
 
 namespace {
 
 std::string literal(const KeyInfo& info, const Value& v) {
+  // store.url and redis.url may carry a password inline: it is masked.
+  if (info.type == Type::string && info.key.ends_with(".url")) return quote(log::redact(v.text));
   switch (info.type) {
   case Type::string:
   case Type::duration: return quote(v.text);
