@@ -122,6 +122,7 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   loop::LoopDeps deps{m_services.store, parts->agent(), m_services.clock, runner, parts->checkpoint(),
                       observer.get(), m_drain.get(), /*own_heartbeat=*/false};
   deps.hooks = m_services.hooks;
+  parts->limit_rate(deps, m_services.limiter);
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
   return engine.run(*m_cancel);
 }

@@ -12,6 +12,7 @@
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
+#include "core/app/rate_limits.hpp"
 #include "core/app/task_parts.hpp"
 #include "core/app/task_setup.hpp"
 #include "core/clock/clock.hpp"
@@ -74,6 +75,10 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
 
   loop::LoopDeps deps{*store, parts.agent(), clock, runner, parts.checkpoint(), &view};
   deps.hooks = &dispatcher;
+  auto limiter = app::make_limiter(ctx.config, clock, [](bool error, const std::string& message) {
+    std::fprintf(stderr, "ralph: %s%s\n", error ? "warning: " : "", message.c_str());
+  });
+  parts.limit_rate(deps, limiter.get());
   loop::LoopEngine engine(deps, *lease, ctx.state_dir / "tasks" / std::to_string(*id));
   auto outcome = engine.run(cancel);
   view.clear_line();

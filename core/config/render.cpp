@@ -79,8 +79,9 @@ std::string render_example() {
       if (dynamic) {
         std::string shown = table;
         auto star = shown.find('*');
-        shown.replace(star, 1, sec == "agents" ? "NAME" : "\"MODEL\"");
-        out += "# [" + shown + "]  (one table per " + (sec == "agents" ? "agent" : "model") + ")\n";
+        const bool agents = sec == "agents", providers = sec == "rate_limits";
+        shown.replace(star, 1, agents ? "NAME" : providers ? "PROVIDER" : "\"MODEL\"");
+        out += "# [" + shown + "]  (one table per " + (agents ? "agent" : providers ? "provider" : "model") + ")\n";
       } else {
         out += "[" + table + "]\n";
       }

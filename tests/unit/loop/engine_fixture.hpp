@@ -21,6 +21,9 @@ struct EngineFixture {
   domain::TaskSpec spec;
   std::vector<std::string> checkpoints;
   hooks::Dispatcher* hooks = nullptr; // tests of event hooks set one
+  loop::Observer* observer = nullptr;
+  ratelimit::Limiter* limiter = nullptr; // tests of rate limits set one
+  ratelimit::RateLimit rate_limit;
 
   EngineFixture() {
     auto opened = store::open_store("sqlite://" + (sandbox / "state/ralph.db").string(), clock);
@@ -53,8 +56,11 @@ struct EngineFixture {
         checkpoints.push_back(m);
         return std::optional<std::string>("abc123");
       };
-    loop::LoopDeps deps{*store, agent, clock, runner, checkpoint, nullptr};
+    loop::LoopDeps deps{*store, agent, clock, runner, checkpoint, observer};
     deps.hooks = hooks;
+    deps.limiter = limiter;
+    deps.provider = "acme";
+    deps.rate_limit = rate_limit;
     loop::LoopEngine engine(deps, *lease, sandbox / "state/tasks" / std::to_string(*id));
     util::CancelSource own;
     Run r;
