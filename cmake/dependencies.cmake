@@ -13,6 +13,8 @@ if(RALPH_BUILD_TESTS)
 endif()
 # The fleet store: libpqxx 6.4 (and libpq under it).
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# The optional Redis (wakeups, live logs): hiredis 0.14.
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 # ralphd: HTTP endpoints (compiled cpp-httplib) and sd_notify.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
