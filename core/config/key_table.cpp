@@ -43,6 +43,12 @@ const std::vector<KeyInfo>& key_table() {
       {"git.enabled", T::boolean, "true", "", false, "commit checkpoints when the workdir is a git repository"},
       {"git.checkpoint_interval", T::integer, "1", "", false, "commit every N iterations (0 = only at the end)"},
       {"store.url", T::string, "\"\"", "", false, "store URL; empty = sqlite:///<state_dir>/ralph.db"},
+      {"redis.url", T::string, "\"\"", "", false,
+       "optional Redis for fast wakeups and live logs, redis://[[user]:password@]host[:port][/db] or "
+       "unix:///path/redis.sock[?db=N]; empty = none (REDIS_URL when set)"},
+      {"redis.prefix", T::string, "\"ralph:\"", "", false, "prefix of every Redis key and channel ralph uses"},
+      {"redis.timeout", T::duration, "\"500ms\"", "", false,
+       "connect and reply timeout of Redis commands; Redis slower than this counts as down"},
       {"paths.state_dir", T::string, "\"\"", "", false,
        "state directory; empty = $XDG_STATE_HOME/ralph (/var/lib/ralph with RALPH_SYSTEM=1)"},
       {"daemon.max_concurrent", T::integer, "4", "", false, "worker slots: tasks ralphd runs at once"},
