@@ -134,7 +134,7 @@ struct Supervisor::Impl {
     hook_dispatcher = std::make_unique<hooks::Dispatcher>(
         hooks::hook_settings(ctx->config), store.get(),
         [](log::Level level, const std::string& m) { logger().write(level, m); });
-    limiter = app::make_limiter(ctx->config, clock, [](bool error, const std::string& m) {
+    limiter = app::make_limiter(*ctx, clock, [](bool error, const std::string& m) {
       logger().write(error ? log::Level::error : log::Level::info, m);
     });
     metrics.watch_limiter(*limiter);

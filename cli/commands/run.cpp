@@ -75,7 +75,7 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
 
   loop::LoopDeps deps{*store, parts.agent(), clock, runner, parts.checkpoint(), &view};
   deps.hooks = &dispatcher;
-  auto limiter = app::make_limiter(ctx.config, clock, [](bool error, const std::string& message) {
+  auto limiter = app::make_limiter(ctx, clock, [](bool error, const std::string& message) {
     std::fprintf(stderr, "ralph: %s%s\n", error ? "warning: " : "", message.c_str());
   });
   parts.limit_rate(deps, limiter.get());

@@ -1,6 +1,9 @@
 #include "core/app/rate_limits.hpp"
 
+#include "core/app/redis.hpp"
+#include "core/ratelimit/fallback_limiter.hpp"
 #include "core/ratelimit/local_limiter.hpp"
+#include "core/ratelimit/redis/redis_limiter.hpp"
 #include "core/util/error.hpp"
 
 namespace ralph::app {
@@ -20,8 +23,13 @@ ratelimit::RateLimit rate_limit(const config::Config& cfg, const std::string& pr
   return r;
 }
 
-std::unique_ptr<ratelimit::Limiter> make_limiter(const config::Config&, const clock::Clock& clock, LimiterLog) {
-  return std::make_unique<ratelimit::LocalLimiter>(clock);
+std::unique_ptr<ratelimit::Limiter> make_limiter(const Context& ctx, const clock::Clock& clock, LimiterLog log) {
+  auto settings = redis_settings(ctx);
+  if (!settings.enabled()) return std::make_unique<ratelimit::LocalLimiter>(clock);
+  auto client = open_redis(settings);
+  if (!client) throw ConfigError("redis.url: " + client.error().message);
+  return std::make_unique<ratelimit::FallbackLimiter>(ratelimit::make_redis_limiter(std::move(*client)), clock,
+                                                      std::move(log));
 }
 
 } // namespace ralph::app

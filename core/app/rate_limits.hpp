@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/app/context.hpp"
 #include "core/config/config.hpp"
 #include "core/ratelimit/limiter.hpp"
 
@@ -18,7 +19,9 @@ namespace ralph::app {
 ratelimit::RateLimit rate_limit(const config::Config& cfg, const std::string& provider);
 
 // `log(error, message)` reports a Redis outage and its end, once each.
+// Throws ConfigError for a malformed redis.url. Redis is connected lazily:
+// one that is down at start is only used once it is up.
 using LimiterLog = std::function<void(bool error, const std::string& message)>;
-std::unique_ptr<ratelimit::Limiter> make_limiter(const config::Config& cfg, const clock::Clock& clock, LimiterLog log);
+std::unique_ptr<ratelimit::Limiter> make_limiter(const Context& ctx, const clock::Clock& clock, LimiterLog log);
 
 } // namespace ralph::app
