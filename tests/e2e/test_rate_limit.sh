@@ -84,13 +84,23 @@ for d in a b; do
   STATE="$T/state-$d" start_daemon "rl-$d"
   pids+=("$DAEMON_PID"); ports+=("$HTTP_PORT")
 done
+# The bucket is in Redis while the calls go on (it expires once full again).
+keys=
+for _ in $(seq 300); do
+  keys=$(redis-cli -s "${RALPH_TEST_REDIS_URL#unix://}" --scan --pattern 'e2e-rl:rl:*')
+  [ -n "$keys" ] && break
+  sleep 0.1
+done
+expect_contains "the bucket lives in Redis under the prefix" "$keys" "e2e-rl:rl:quick:req"
 wait_all_done 120 || die "tasks did not finish: $(psql_ "SELECT id, state FROM tasks")"
 read -r n span gap daemons < <(spacing "$STARTS")
 expect_eq "8 agent starts" "$n" "8"
 expect_eq "both daemons ran agents" "$daemons" "2"
 [ "$span" -ge 6000 ] && pass "8 starts across both daemons took ${span} ms (>= 6 s at 60/min, burst 1)" \
   || fail "8 starts took only ${span} ms: the limit is not fleet-wide" "$(sort -n "$STARTS")"
-[ "$gap" -ge 500 ] && pass "no two starts closer than 0.5 s (closest ${gap} ms)" \
+# The limiter spaces the calls 1 s apart; an agent notes its start after it
+# is spawned, which a loaded machine may delay, hence the tolerance.
+[ "$gap" -ge 250 ] && pass "no two starts closer than 0.25 s (closest ${gap} ms)" \
   || fail "two starts ${gap} ms apart" "$(sort -n "$STARTS")"
 expect_eq "every task completed" "$(psql_ "SELECT count(*) FROM tasks WHERE state <> 'completed'")" "0"
 waits=$(psql_ "SELECT count(*) FROM events WHERE type = 'rate_limit'")
@@ -99,8 +109,6 @@ expect_contains "an event names the provider" "$(psql_ "SELECT data FROM events 
   "provider 'quick'"
 metrics=$(curl -sf "http://127.0.0.1:${ports[0]}/metrics")$(curl -sf "http://127.0.0.1:${ports[1]}/metrics")
 expect_contains "/metrics counts the wait per provider" "$metrics" 'ralph_rate_limit_wait_seconds_total{provider="quick"}'
-keys=$(redis-cli -s "${RALPH_TEST_REDIS_URL#unix://}" --scan --pattern 'e2e-rl:rl:*')
-expect_contains "the bucket lives in Redis under the prefix" "$keys" "e2e-rl:rl:quick:req"
 
 # Part 2: Redis gone. Each daemon limits on its own; nothing fails.
 redis-cli -s "${RALPH_TEST_REDIS_URL#unix://}" shutdown nosave >/dev/null 2>&1 || true
@@ -120,7 +128,7 @@ for pid in "${pids[@]}"; do
   grep " $pid\$" "$STARTS" > "$T/starts-$pid" || true
   [ -s "$T/starts-$pid" ] || continue
   read -r _ _ gap _ < <(spacing "$T/starts-$pid")
-  [ "$(wc -l < "$T/starts-$pid")" -lt 2 ] || [ "$gap" -ge 500 ] || per_daemon_ok=0
+  [ "$(wc -l < "$T/starts-$pid")" -lt 2 ] || [ "$gap" -ge 250 ] || per_daemon_ok=0
 done
 [ "$per_daemon_ok" = 1 ] && pass "each daemon still spaces its own starts" || fail "per-daemon limit" "$(sort -n "$STARTS")"
 metrics=$(curl -sf "http://127.0.0.1:${ports[0]}/metrics")$(curl -sf "http://127.0.0.1:${ports[1]}/metrics")
