@@ -24,6 +24,7 @@ struct EngineFixture {
   loop::Observer* observer = nullptr;
   ratelimit::Limiter* limiter = nullptr; // tests of rate limits set one
   ratelimit::RateLimit rate_limit;
+  const util::CancelSource* drain = nullptr;
 
   EngineFixture() {
     auto opened = store::open_store("sqlite://" + (sandbox / "state/ralph.db").string(), clock);
@@ -61,6 +62,7 @@ struct EngineFixture {
     deps.limiter = limiter;
     deps.provider = "acme";
     deps.rate_limit = rate_limit;
+    deps.drain = drain;
     loop::LoopEngine engine(deps, *lease, sandbox / "state/tasks" / std::to_string(*id));
     util::CancelSource own;
     Run r;

@@ -99,3 +99,22 @@ TEST_CASE("a cancel cuts a rate-limit wait short", "[loop][ratelimit]") {
   CHECK(agent.requests.size() == 1);
   CHECK(f.clock.slept < seconds{1});
 }
+
+TEST_CASE("a drain during a rate-limit wait hands the task back without another call", "[loop][ratelimit]") {
+  EngineFixture f;
+  ratelimit::LocalLimiter limiter(f.clock);
+  util::CancelSource drain;
+  CancelOnWait observer;
+  observer.cancel = &drain;
+  f.observer = &observer;
+  f.drain = &drain;
+  f.limiter = &limiter;
+  f.rate_limit.requests_per_minute = 1;
+  f.rate_limit.request_burst = 1;
+  ScriptedAgent agent({quick("a"), quick("b")}, f.clock);
+  auto r = f.run(agent);
+  CHECK(r.outcome.released);
+  CHECK(r.task.state == domain::TaskState::queued);
+  CHECK(agent.requests.size() == 1);
+  CHECK(f.clock.slept < seconds{1});
+}
