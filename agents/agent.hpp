@@ -93,6 +93,7 @@ struct AgentSettings {
   std::int64_t max_retries = 3;            // HTTP agents: 429/5xx retries within one iteration
   bool reports_usage = false;              // command agent: prints a usage JSON line
   std::string permission_mode;             // claude
+  std::string provider;                    // whose [rate_limits] apply (never empty once resolved)
 };
 
 struct AgentContext {

@@ -1,5 +1,7 @@
 #include "daemon/daemon_metrics.hpp"
 
+#include <atomic>
+
 #include "core/domain/budget.hpp"
 
 namespace ralph::daemon {
@@ -27,6 +29,12 @@ public:
     else m_registry.add("ralph_unpriced_iterations_total", {{"agent", m_agent}, {"model", model}});
     m_registry.observe("ralph_iteration_duration_seconds", {{"agent", m_agent}},
                        static_cast<double>(rec.finished_at_ms - rec.started_at_ms) / 1000.0);
+  }
+
+  void on_rate_limit_wait(std::string_view provider, std::chrono::milliseconds waited) override {
+    const metrics::Labels labels{{"provider", std::string(provider)}};
+    m_registry.add("ralph_rate_limit_waits_total", labels);
+    m_registry.add("ralph_rate_limit_wait_seconds_total", labels, static_cast<double>(waited.count()) / 1000.0);
   }
 
 private:
@@ -58,6 +66,21 @@ DaemonMetrics::DaemonMetrics() {
                                 {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5});
   m_registry.describe_gauge("ralph_redis_up", "1 while this daemon's Redis subscription is connected (redis.url set)");
   m_registry.describe_counter("ralph_redis_errors_total", "Failed Redis connects, lost connections and failed commands");
+  m_registry.describe_counter("ralph_rate_limit_waits_total", "Agent calls that waited for a provider's rate limit");
+  m_registry.describe_counter("ralph_rate_limit_wait_seconds_total",
+                              "Time loops waited for a provider's rate limit before an agent call");
+  m_registry.describe_counter("ralph_rate_limit_errors_total",
+                              "Rate-limit calls to Redis that failed (the limits then hold per daemon)");
+}
+
+void DaemonMetrics::watch_limiter(const ratelimit::Limiter& limiter) {
+  // The limiter counts; each scrape adds what it counted since the last one.
+  auto seen = std::make_shared<std::atomic<std::uint64_t>>(0);
+  m_registry.on_scrape([&limiter, seen](metrics::Registry& r) {
+    auto now = limiter.errors();
+    auto before = seen->exchange(now);
+    r.add("ralph_rate_limit_errors_total", {}, static_cast<double>(now > before ? now - before : 0));
+  });
 }
 
 std::unique_ptr<loop::Observer> DaemonMetrics::observer_for(const store::Task& task) {

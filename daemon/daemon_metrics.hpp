@@ -16,6 +16,8 @@ public:
 
   // Counts the iterations, tokens, cost and durations of one task's loop.
   std::unique_ptr<loop::Observer> observer_for(const store::Task& task);
+  // Counts the limiter's Redis errors at each scrape; it must outlive this.
+  void watch_limiter(const ratelimit::Limiter& limiter);
   void task_finished(const store::Task& task, const loop::LoopOutcome& outcome);
   void set_slots(int busy, int idle);
   // Refreshes the task counts from the store, then renders the text format.

@@ -11,6 +11,7 @@
 
 #include "agents/agent.hpp"
 #include "core/app/fleet_budgets.hpp"
+#include "core/app/rate_limits.hpp"
 #include "core/app/task_setup.hpp"
 #include "core/app/wakeup.hpp"
 #include "core/clock/clock.hpp"
@@ -71,6 +72,7 @@ struct Supervisor::Impl {
   std::unique_ptr<store::Store> raw_store;
   std::unique_ptr<store::Store> store;           // raw_store, timed for /metrics
   std::unique_ptr<hooks::Dispatcher> hook_dispatcher; // [hooks], read at start; after store: goes first
+  std::unique_ptr<ratelimit::Limiter> limiter;   // [rate_limits] state, shared by the slots; redis.url read at start
   std::optional<StoreLock> lock;
   store::Instance instance;
   app::WakeupListener wakeup;
@@ -138,6 +140,10 @@ struct Supervisor::Impl {
     hook_dispatcher = std::make_unique<hooks::Dispatcher>(
         hooks::hook_settings(ctx->config), store.get(),
         [](log::Level level, const std::string& m) { logger().write(level, m); });
+    limiter = app::make_limiter(*ctx, clock, [](bool error, const std::string& m) {
+      logger().write(error ? log::Level::error : log::Level::info, m);
+    });
+    metrics.watch_limiter(*limiter);
   }
 
   void register_instance() {
@@ -264,6 +270,7 @@ struct Supervisor::Impl {
                               (void)!::write(done_fd, &one, sizeof one);
                             }};
       services.hooks = hook_dispatcher.get();
+      services.limiter = limiter.get();
       slots.push_back(std::make_unique<WorkerSlot>(static_cast<int>(slots.size()), std::move(services)));
     }
   }

@@ -167,6 +167,7 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
     deps.workdir = spec.workdir;
   }
   deps.budgets = budgets.get();
+  parts->limit_rate(deps, m_services.limiter);
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
   return engine.run(*m_cancel, &task);
 }

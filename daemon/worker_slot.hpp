@@ -35,6 +35,8 @@ struct SlotServices {
   std::function<void()> on_idle;
   // The daemon's [hooks]; null: none. Outlives the slots.
   hooks::Dispatcher* hooks = nullptr;
+  // The daemon's rate limiter, shared by the slots; null: none. Outlives them.
+  ratelimit::Limiter* limiter = nullptr;
 };
 
 class WorkerSlot {

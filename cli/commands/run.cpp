@@ -13,6 +13,7 @@
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
 #include "core/app/fleet_budgets.hpp"
+#include "core/app/rate_limits.hpp"
 #include "core/app/task_parts.hpp"
 #include "core/app/task_setup.hpp"
 #include "core/clock/clock.hpp"
@@ -78,6 +79,10 @@ int run_loop(const GlobalOptions& global, const RunOptions& opts) {
   deps.hooks = &dispatcher;
   app::StoreFleetBudgets budgets(std::move(fleet), *store);
   if (!budgets.budgets().empty()) deps.budgets = &budgets;
+  auto limiter = app::make_limiter(ctx, clock, [](bool error, const std::string& message) {
+    std::fprintf(stderr, "ralph: %s%s\n", error ? "warning: " : "", message.c_str());
+  });
+  parts.limit_rate(deps, limiter.get());
   loop::LoopEngine engine(deps, *lease, ctx.state_dir / "tasks" / std::to_string(*id));
   auto outcome = engine.run(cancel);
   view.clear_line();

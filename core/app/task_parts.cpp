@@ -1,5 +1,6 @@
 #include "core/app/task_parts.hpp"
 
+#include "core/app/rate_limits.hpp"
 #include "core/app/task_setup.hpp"
 #include "core/git/checkpointer.hpp"
 #include "core/proc/process.hpp"
@@ -30,6 +31,14 @@ TaskParts::TaskParts(const config::Config& cfg, const domain::TaskSpec& spec, pr
   if (!m_agent) throw ConfigError("agent '" + spec.agent + "' has an unsupported kind '" + settings.kind + "'");
   check_runnable(spec, settings, *m_agent);
   m_checkpoint = make_checkpoint(spec, runner);
+  m_provider = settings.provider;
+  m_rate_limit = app::rate_limit(cfg, m_provider);
+}
+
+void TaskParts::limit_rate(loop::LoopDeps& deps, ratelimit::Limiter* limiter) const {
+  deps.limiter = limiter;
+  deps.provider = m_provider;
+  deps.rate_limit = m_rate_limit;
 }
 
 } // namespace ralph::app

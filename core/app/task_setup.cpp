@@ -22,6 +22,15 @@ std::optional<std::int64_t> positive(std::optional<std::int64_t> v) {
   return v && *v > 0 ? v : std::nullopt;
 }
 
+// Agents of one provider share its rate limits. An HTTP agent pointed at an
+// endpoint of its own (a local model) is its own provider.
+std::string default_provider(const std::string& name, const agents::AgentSettings& a) {
+  if (a.kind == "claude" || (a.kind == "anthropic" && a.base_url.empty())) return "anthropic";
+  if (a.kind == "codex" || (a.kind == "openai" && a.base_url.empty())) return "openai";
+  if (a.kind == "gemini") return "google";
+  return name;
+}
+
 } // namespace
 
 domain::TaskSpec spec_from_config(const config::Config& cfg, const std::filesystem::path& workdir) {
@@ -89,6 +98,8 @@ agents::AgentSettings agent_settings(const config::Config& cfg, const std::strin
   a.max_retries = cfg.get_int(p + "max_retries").value_or(a.max_retries);
   a.reports_usage = cfg.get_bool(p + "reports_usage");
   a.permission_mode = cfg.get_string(p + "permission_mode");
+  a.provider = cfg.get_string(p + "provider");
+  if (a.provider.empty()) a.provider = default_provider(name, a);
   return a;
 }
 

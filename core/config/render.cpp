@@ -82,9 +82,10 @@ std::string render_example() {
       if (dynamic) {
         std::string shown = table;
         auto star = shown.find('*');
-        const bool per_model = sec == "pricing";
-        shown.replace(star, 1, per_model ? "\"MODEL\"" : "NAME");
-        out += "# [" + shown + "]  (one table per " + (per_model ? "model" : sec == "agents" ? "agent" : "budget") + ")\n";
+        const bool per_model = sec == "pricing", providers = sec == "rate_limits";
+        shown.replace(star, 1, per_model ? "\"MODEL\"" : providers ? "PROVIDER" : "NAME");
+        out += "# [" + shown + "]  (one table per " +
+               (per_model ? "model" : providers ? "provider" : sec == "agents" ? "agent" : "budget") + ")\n";
       } else {
         out += "[" + table + "]\n";
       }

@@ -123,6 +123,9 @@ std::optional<LoopOutcome> LoopEngine::run_one(State& st, util::CancelSource& ca
   LiveSink sink(st.spec, st.totals, before, seq, m_deps.observer, cancel, st.budget_stop);
   const auto started_ms = clock::to_unix_ms(m_deps.clock.now());
   auto result = m_deps.agent.run(req, sink, cancel);
+  // Tokens are known only now; a debt makes the provider's next calls wait.
+  if (m_deps.limiter && result.usage.total() > 0)
+    m_deps.limiter->charge(m_deps.provider, m_deps.rate_limit, result.usage.total());
   auto rec = make_record(seq, result, started_ms, clock::to_unix_ms(m_deps.clock.now()), req.log_path, prompt_path);
   const bool ok = result.fault == FaultKind::none;
   rec.promise_found = ok && promise_found(result.final_text, st.spec.completion_promise, *prompt);

@@ -156,6 +156,7 @@ LoopOutcome LoopEngine::run_loop(State& st, util::CancelSource& cancel) {
     if (auto reason = domain::check_before_iteration(st.spec.budget, st.spent(m_deps.clock)))
       return {*reason, {}};
     if (auto stop = check_fleet(st)) return *stop;
+    if (!wait_rate_limit(st, cancel)) continue; // the top of the loop says why
     if (auto outcome = run_one(st, cancel)) return *outcome;
     if (st.spec.cooldown.count() > 0) pause(st.spec.cooldown, cancel);
   }

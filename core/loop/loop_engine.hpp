@@ -13,6 +13,7 @@
 #include "core/domain/stop_reason.hpp"
 #include "core/domain/task.hpp"
 #include "core/loop/fleet_budgets.hpp"
+#include "core/ratelimit/limiter.hpp"
 #include "core/store/store.hpp"
 #include "core/util/expected.hpp"
 
@@ -41,8 +42,10 @@ public:
   virtual void on_live(std::int64_t /*seq*/, const domain::Usage& /*task_usage*/, double /*task_cost_usd*/) {}
   virtual void on_text(std::string_view /*text*/) {}
   virtual void on_iteration_end(const store::IterationRecord& /*rec*/, const store::Totals& /*totals*/) {}
-  // Notable happenings: "backoff", "limit_wait", "gate_failed", "checkpoint", "warning".
+  // Notable happenings: "backoff", "limit_wait", "rate_limit", "gate_failed", "checkpoint", "warning".
   virtual void on_note(std::string_view /*kind*/, std::string_view /*message*/) {}
+  // The loop waited this long for `provider`'s rate limits before a call.
+  virtual void on_rate_limit_wait(std::string_view /*provider*/, std::chrono::milliseconds /*waited*/) {}
 };
 
 struct LoopDeps {
@@ -70,6 +73,12 @@ struct LoopDeps {
   // The fleet budgets ([budgets.*]) checked before each iteration and
   // charged with each; null: none. Must outlive the engine.
   FleetBudgets* budgets = nullptr;
+  // The requests/tokens per minute of the agent's provider, asked before
+  // each agent call and charged with its tokens after it; null: no limits.
+  // Shared by the owner's loops, must outlive the engine.
+  ratelimit::Limiter* limiter = nullptr;
+  std::string provider{};
+  ratelimit::RateLimit rate_limit{};
 };
 
 struct LoopOutcome {
@@ -97,6 +106,9 @@ private:
   std::optional<LoopOutcome> run_one(State& st, util::CancelSource& cancel);
   LoopOutcome finish(State& st, LoopOutcome outcome);
   LoopOutcome release(State& st, LoopOutcome outcome);
+  // Waits until the provider's rate limits allow one more agent call. False
+  // when a cancel, a drain or the runtime budget cut the wait short.
+  bool wait_rate_limit(State& st, const util::CancelSource& cancel);
   void pause(std::chrono::milliseconds d, const util::CancelSource& cancel, bool until_drain = true);
   // Runs a store call, waiting out an unreachable store (a database restart,
   // a network blip) for up to k_store_patience: the task is not at fault, and

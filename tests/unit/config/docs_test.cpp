@@ -22,7 +22,7 @@ std::filesystem::path source_dir() {
 std::string documented_name(const config::KeyInfo& k) {
   std::string key(k.key);
   if (auto star = key.find('*'); star != std::string::npos)
-    key.replace(star, 1, key.starts_with("pricing.") ? "MODEL" : "NAME");
+    key.replace(star, 1, key.starts_with("pricing.") ? "MODEL" : key.starts_with("rate_limits.") ? "PROVIDER" : "NAME");
   return key;
 }
 } // namespace

@@ -24,6 +24,10 @@ struct EngineFixture {
   loop::PublishFn publish;             // tests of pushed checkpoints set one
   std::string workdir_override;        // LoopDeps::workdir
   loop::FleetBudgets* budgets = nullptr; // tests of fleet budgets set one
+  loop::Observer* observer = nullptr;
+  ratelimit::Limiter* limiter = nullptr; // tests of rate limits set one
+  ratelimit::RateLimit rate_limit;
+  const util::CancelSource* drain = nullptr;
 
   EngineFixture() {
     auto opened = store::open_store("sqlite://" + (sandbox / "state/ralph.db").string(), clock);
@@ -56,11 +60,15 @@ struct EngineFixture {
         checkpoints.push_back(m);
         return std::optional<std::string>("abc123");
       };
-    loop::LoopDeps deps{*store, agent, clock, runner, checkpoint, nullptr};
+    loop::LoopDeps deps{*store, agent, clock, runner, checkpoint, observer};
     deps.hooks = hooks;
     deps.publish = publish;
     deps.workdir = workdir_override;
     deps.budgets = budgets;
+    deps.limiter = limiter;
+    deps.provider = "acme";
+    deps.rate_limit = rate_limit;
+    deps.drain = drain;
     loop::LoopEngine engine(deps, *lease, sandbox / "state/tasks" / std::to_string(*id));
     util::CancelSource own;
     Run r;
