@@ -40,6 +40,9 @@ public:
   void on_note(std::string_view kind, std::string_view message) override {
     if (m_inner) m_inner->on_note(kind, message);
   }
+  void on_rate_limit_wait(std::string_view provider, std::chrono::milliseconds waited) override {
+    if (m_inner) m_inner->on_rate_limit_wait(provider, waited);
+  }
 
 private:
   std::unique_ptr<loop::Observer> m_inner;
