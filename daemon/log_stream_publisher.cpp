@@ -11,21 +11,18 @@ constexpr const char* k_max_entries = "10000";
 
 // Forwards everything to the inner observer and publishes the text, split
 // into whole lines (an unfinished one waits for its end, or the iteration's).
-class PublishingObserver final : public loop::Observer {
+class PublishingObserver final : public loop::ForwardingObserver {
 public:
   PublishingObserver(std::unique_ptr<loop::Observer> inner, std::unique_ptr<LogStream> stream)
-      : m_inner(std::move(inner)), m_stream(std::move(stream)) {}
+      : ForwardingObserver(std::move(inner)), m_stream(std::move(stream)) {}
 
   void on_iteration_start(std::int64_t seq) override {
     m_seq = seq;
-    if (m_inner) m_inner->on_iteration_start(seq);
+    ForwardingObserver::on_iteration_start(seq);
     m_stream->append("iteration_start", seq, "");
   }
-  void on_live(std::int64_t seq, const domain::Usage& usage, double cost) override {
-    if (m_inner) m_inner->on_live(seq, usage, cost);
-  }
   void on_text(std::string_view text) override {
-    if (m_inner) m_inner->on_text(text);
+    ForwardingObserver::on_text(text);
     m_pending.append(text);
     for (auto nl = m_pending.find('\n'); nl != std::string::npos; nl = m_pending.find('\n')) {
       m_stream->append("line", m_seq, log::redact(std::string_view(m_pending).substr(0, nl)));
@@ -34,18 +31,11 @@ public:
   }
   void on_iteration_end(const store::IterationRecord& rec, const store::Totals& totals) override {
     if (!m_pending.empty()) m_stream->append("line", m_seq, log::redact(std::exchange(m_pending, {})));
-    if (m_inner) m_inner->on_iteration_end(rec, totals);
+    ForwardingObserver::on_iteration_end(rec, totals);
     m_stream->append("iteration_end", rec.seq, rec.outcome);
-  }
-  void on_note(std::string_view kind, std::string_view message) override {
-    if (m_inner) m_inner->on_note(kind, message);
-  }
-  void on_rate_limit_wait(std::string_view provider, std::chrono::milliseconds waited) override {
-    if (m_inner) m_inner->on_rate_limit_wait(provider, waited);
   }
 
 private:
-  std::unique_ptr<loop::Observer> m_inner;
   std::unique_ptr<LogStream> m_stream;
   std::string m_pending;
   std::int64_t m_seq = 0;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -46,6 +47,36 @@ public:
   virtual void on_note(std::string_view /*kind*/, std::string_view /*message*/) {}
   // The loop waited this long for `provider`'s rate limits before a call.
   virtual void on_rate_limit_wait(std::string_view /*provider*/, std::chrono::milliseconds /*waited*/) {}
+};
+
+// Passes every callback on to an inner observer (which may be null). A
+// wrapper derives from it, overrides what it adds to and calls the base, so
+// no callback is dropped on the way: give each new Observer method its
+// forwarder here, next to it.
+class ForwardingObserver : public Observer {
+public:
+  explicit ForwardingObserver(std::unique_ptr<Observer> inner) : m_inner(std::move(inner)) {}
+  void on_iteration_start(std::int64_t seq) override {
+    if (m_inner) m_inner->on_iteration_start(seq);
+  }
+  void on_live(std::int64_t seq, const domain::Usage& usage, double cost) override {
+    if (m_inner) m_inner->on_live(seq, usage, cost);
+  }
+  void on_text(std::string_view text) override {
+    if (m_inner) m_inner->on_text(text);
+  }
+  void on_iteration_end(const store::IterationRecord& rec, const store::Totals& totals) override {
+    if (m_inner) m_inner->on_iteration_end(rec, totals);
+  }
+  void on_note(std::string_view kind, std::string_view message) override {
+    if (m_inner) m_inner->on_note(kind, message);
+  }
+  void on_rate_limit_wait(std::string_view provider, std::chrono::milliseconds waited) override {
+    if (m_inner) m_inner->on_rate_limit_wait(provider, waited);
+  }
+
+private:
+  std::unique_ptr<Observer> m_inner;
 };
 
 struct LoopDeps {
