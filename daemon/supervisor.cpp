@@ -1,7 +1,6 @@
 #include "daemon/supervisor.hpp"
 
 #include <algorithm>
-#include <csignal>
 #include <poll.h>
 #include <sys/eventfd.h>
 
@@ -13,7 +12,6 @@
 #include "core/routing/routing.hpp"
 #include "core/util/error.hpp"
 #include "daemon/identity.hpp"
-#include "daemon/orphans.hpp"
 #include "daemon/supervisor_impl.hpp"
 #include "daemon/timed_store.hpp"
 

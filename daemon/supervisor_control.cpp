@@ -2,7 +2,7 @@
 // drain|activate|evict), signals (drain, stop now) and SIGHUP reloads.
 #include <csignal>
 
-#include "core/app/rate_limits.hpp"
+#include "core/app/redis.hpp"
 #include "core/log/redact.hpp"
 #include "core/util/error.hpp"
 #include "daemon/operator_requests.hpp"

@@ -2,9 +2,6 @@
 // leases, heartbeating this instance and taking back the tasks of dead ones.
 #include <algorithm>
 
-#include "core/log/redact.hpp"
-#include "core/routing/routing.hpp"
-#include "daemon/identity.hpp"
 #include "daemon/operator_requests.hpp"
 #include "daemon/orphans.hpp"
 #include "daemon/supervisor_impl.hpp"
