@@ -138,7 +138,9 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   };
   proc::PosixProcessRunner posix;
   TaggingRunner runner(posix, lease.owner, lease.task);
-  auto spec = task.spec;
+  // The task as this slot runs it: a repo task's workdir is its clone here.
+  store::Task running = task;
+  auto& spec = running.spec;
   std::unique_ptr<app::TaskWorkspace> workspace;
   if (!spec.repo.empty()) {
     auto opened = open_workspace(ctx, task, runner);
@@ -162,14 +164,11 @@ loop::LoopOutcome WorkerSlot::run_task(const store::Lease& lease, const app::Con
   loop::LoopDeps deps{m_services.store, parts->agent(), m_services.clock, runner, parts->checkpoint(),
                       observer.get(), m_drain.get(), /*own_heartbeat=*/false};
   deps.hooks = m_services.hooks;
-  if (workspace) {
-    deps.publish = workspace->publisher();
-    deps.workdir = spec.workdir;
-  }
+  if (workspace) deps.publish = workspace->publisher();
   deps.budgets = budgets.get();
   parts->limit_rate(deps, m_services.limiter);
   loop::LoopEngine engine(deps, lease, ctx.state_dir / "tasks" / std::to_string(lease.task));
-  return engine.run(*m_cancel, &task);
+  return engine.run(*m_cancel, &running);
 }
 
 } // namespace ralph::daemon

@@ -122,7 +122,6 @@ LoopOutcome LoopEngine::run(util::CancelSource& cancel, const store::Task* known
     known = &*read;
   }
   st.spec = known->spec;
-  if (!m_deps.workdir.empty()) st.spec.workdir = m_deps.workdir;
   st.totals = known->totals;
   st.next_seq = st.totals.iterations + 1;
   st.prior_runtime_ms = st.totals.runtime_ms;

@@ -98,9 +98,6 @@ struct LoopDeps {
   hooks::Dispatcher* hooks = nullptr;
   // Runs after every checkpoint attempt; empty: checkpoints stay local.
   PublishFn publish;
-  // Not empty: the agent works here instead of the spec's workdir (a repo
-  // task's workspace, chosen by the daemon that runs it).
-  std::string workdir;
   // The fleet budgets ([budgets.*]) checked before each iteration and
   // charged with each; null: none. Must outlive the engine.
   FleetBudgets* budgets = nullptr;
@@ -128,7 +125,8 @@ public:
   // running agent; its reason "interrupted" is kept in the outcome error, and
   // the reason "shutdown" releases the task to the queue instead of ending
   // it (the interrupted iteration's spend is still recorded). `known` is the
-  // task as read since the lease was taken, which saves reading it again.
+  // task as its owner runs it (read since the lease was taken, which saves
+  // reading it again; a repo task's workdir is the owner's clone).
   LoopOutcome run(util::CancelSource& cancel, const store::Task* known = nullptr);
 
 private:

@@ -22,7 +22,7 @@ struct EngineFixture {
   std::vector<std::string> checkpoints;
   hooks::Dispatcher* hooks = nullptr; // tests of event hooks set one
   loop::PublishFn publish;             // tests of pushed checkpoints set one
-  std::string workdir_override;        // LoopDeps::workdir
+  std::string workdir_override;        // the owner's workdir, in the task it hands the engine
   loop::FleetBudgets* budgets = nullptr; // tests of fleet budgets set one
   loop::Observer* observer = nullptr;
   ratelimit::Limiter* limiter = nullptr; // tests of rate limits set one
@@ -63,7 +63,6 @@ struct EngineFixture {
     loop::LoopDeps deps{*store, agent, clock, runner, checkpoint, observer};
     deps.hooks = hooks;
     deps.publish = publish;
-    deps.workdir = workdir_override;
     deps.budgets = budgets;
     deps.limiter = limiter;
     deps.provider = "acme";
@@ -72,7 +71,15 @@ struct EngineFixture {
     loop::LoopEngine engine(deps, *lease, sandbox / "state/tasks" / std::to_string(*id));
     util::CancelSource own;
     Run r;
-    r.outcome = engine.run(external_cancel ? *external_cancel : own);
+    std::optional<store::Task> known;
+    if (!workdir_override.empty()) {
+      auto stored = store->get_task(*id);
+      REQUIRE(stored);
+      REQUIRE(*stored);
+      known = **stored;
+      known->spec.workdir = workdir_override;
+    }
+    r.outcome = engine.run(external_cancel ? *external_cancel : own, known ? &*known : nullptr);
     auto task = store->get_task(*id);
     REQUIRE(task);
     REQUIRE(*task);
